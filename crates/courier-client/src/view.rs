@@ -1,0 +1,166 @@
+//! What the staff interface receives from the desktop shell.
+//!
+//! These carry the real `courier_core` types in Rust; `#[ts(as = ...)]` points
+//! ts-rs at their twins in [`crate::shapes`] for the TypeScript side.
+
+use chrono::{DateTime, Utc};
+use courier_core::api::{Attachment, RequestDetail, RequestSummary, StaffInfo};
+use courier_core::Status;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::OutboxEntry;
+
+/// Who is signed in, where, and whether the server answers.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SignedIn {
+    #[ts(as = "crate::shapes::StaffInfo")]
+    pub staff: StaffInfo,
+    pub server_url: String,
+    pub offline: bool,
+    /// Set when the OS keyring could not keep the session token, which then
+    /// lives in memory only until the app closes.
+    pub keyring_warning: Option<String>,
+}
+
+/// One line of a Request Manager list.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RequestRow {
+    #[ts(as = "crate::shapes::RequestSummary")]
+    pub request: RequestSummary,
+    /// The status a change still waiting in the outbox will move it to.
+    #[ts(as = "Option<crate::shapes::Status>")]
+    pub queued_status: Option<Status>,
+}
+
+/// A Request Manager list, answered from the cache.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RequestList {
+    pub requests: Vec<RequestRow>,
+    /// Whether the server could not be reached for this answer.
+    pub offline: bool,
+}
+
+/// Full Request Details.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RequestView {
+    #[ts(as = "crate::shapes::RequestDetail")]
+    pub request: RequestDetail,
+    /// Changes to this request still waiting for the server, or refused.
+    pub outbox: Vec<OutboxEntry>,
+    pub offline: bool,
+}
+
+/// What became of one status change.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ChangeView {
+    /// The server made the move.
+    Sent { number: String },
+    /// The server cannot be reached; the change waits in the outbox.
+    Queued { number: String },
+    /// The server refused the move, for this reason.
+    Refused { number: String, reason: String },
+    /// Staff answered Cancel to the ship prompt; nothing changed.
+    Kept { number: String },
+}
+
+/// A status and the words staff see for it, from `Status::label`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StatusLabel {
+    #[ts(as = "crate::shapes::Status")]
+    pub status: Status,
+    pub label: String,
+}
+
+impl StatusLabel {
+    /// Every status with its label, in the order staff use them.
+    pub fn all() -> Vec<StatusLabel> {
+        Status::ALL
+            .into_iter()
+            .map(|status| StatusLabel {
+                status,
+                label: status.label().to_string(),
+            })
+            .collect()
+    }
+}
+
+/// The Uploaded Files panel's list, fresh from the server or cached.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AttachmentList {
+    #[ts(as = "Vec<crate::shapes::Attachment>")]
+    pub attachments: Vec<Attachment>,
+    pub offline: bool,
+}
+
+/// How far one file of the Upload window has gone.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UploadProgress {
+    /// The file's place in the window's list.
+    pub file: u32,
+    #[ts(type = "number")]
+    pub sent: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// What became of one uploaded file.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum UploadView {
+    Uploaded {
+        #[ts(as = "crate::shapes::Attachment")]
+        attachment: Attachment,
+    },
+    Refused {
+        reason: String,
+    },
+}
+
+/// The health of the connection, sent to every window after each sync.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncState {
+    pub offline: bool,
+    /// Changes still waiting in the outbox.
+    pub queued: u32,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// Why the last sync failed, when it did.
+    pub message: Option<String>,
+}
+
+/// Where the app gets its server from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DesktopSettings {
+    /// Run the server inside the app (true), or use `remote_url` (false).
+    pub embedded: bool,
+    /// The address the embedded server listens on, such as `0.0.0.0:8470`.
+    pub listen: String,
+    /// The address patrons get in document URLs, such as
+    /// `http://ill-pc.example.org:8470`; empty for the server's own guess.
+    pub public_url: String,
+    /// A shared server's address, used when `embedded` is false.
+    pub remote_url: String,
+}
+
+impl Default for DesktopSettings {
+    fn default() -> Self {
+        DesktopSettings {
+            embedded: true,
+            listen: "0.0.0.0:8470".into(),
+            public_url: String::new(),
+            remote_url: String::new(),
+        }
+    }
+}
+
+impl DesktopSettings {
+    /// The address the app's client calls.
+    pub fn server_url(&self) -> String {
+        if !self.embedded {
+            return self.remote_url.trim().trim_end_matches('/').to_string();
+        }
+        let port = self.listen.rsplit(':').next().unwrap_or("8470");
+        format!("http://127.0.0.1:{port}")
+    }
+}
