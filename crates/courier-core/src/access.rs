@@ -12,7 +12,10 @@ use chrono_tz::Tz;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccessState {
     /// Downloads remain and the expiry has not passed.
-    Open { remaining: u32, until: DateTime<Utc> },
+    Open {
+        remaining: u32,
+        until: DateTime<Utc>,
+    },
     /// Every allowed download has been used.
     UsedUp,
     /// The expiry has passed with downloads left.
@@ -43,7 +46,10 @@ pub fn access_state(
     } else if now >= expires_at {
         AccessState::Expired { on: expires_at }
     } else {
-        AccessState::Open { remaining: max_downloads - downloads_used, until: expires_at }
+        AccessState::Open {
+            remaining: max_downloads - downloads_used,
+            until: expires_at,
+        }
     }
 }
 
@@ -52,7 +58,10 @@ pub fn access_text(state: AccessState, tz: Tz) -> String {
     let date = |at: DateTime<Utc>| at.with_timezone(&tz).format("%m/%d/%Y").to_string();
 
     match state {
-        AccessState::Open { remaining: 1, until } => {
+        AccessState::Open {
+            remaining: 1,
+            until,
+        } => {
             format!("1 download remaining until {}", date(until))
         }
         AccessState::Open { remaining, until } => {
@@ -78,13 +87,19 @@ mod tests {
     #[test]
     fn fresh_attachment_reads_five_downloads_remaining_until_its_expiry() {
         let state = access_state(5, 0, at("2027-03-04T20:00:00Z"), at("2026-12-04T20:00:00Z"));
-        assert_eq!(access_text(state, NEW_YORK), "5 downloads remaining until 03/04/2027");
+        assert_eq!(
+            access_text(state, NEW_YORK),
+            "5 downloads remaining until 03/04/2027"
+        );
     }
 
     #[test]
     fn one_remaining_download_is_singular() {
         let state = access_state(5, 4, at("2027-03-04T20:00:00Z"), at("2026-12-04T20:00:00Z"));
-        assert_eq!(access_text(state, NEW_YORK), "1 download remaining until 03/04/2027");
+        assert_eq!(
+            access_text(state, NEW_YORK),
+            "1 download remaining until 03/04/2027"
+        );
     }
 
     #[test]
@@ -102,11 +117,17 @@ mod tests {
         let expires = at("2027-03-04T20:00:00Z");
         let last = access_state(5, 2, expires, expires - Duration::seconds(1));
         assert!(last.is_open());
-        assert_eq!(access_text(last, NEW_YORK), "3 downloads remaining until 03/04/2027");
+        assert_eq!(
+            access_text(last, NEW_YORK),
+            "3 downloads remaining until 03/04/2027"
+        );
 
         let gone = access_state(5, 2, expires, expires);
         assert!(!gone.is_open());
-        assert_eq!(access_text(gone, NEW_YORK), "Download access expired 03/04/2027");
+        assert_eq!(
+            access_text(gone, NEW_YORK),
+            "Download access expired 03/04/2027"
+        );
     }
 
     #[test]
@@ -114,7 +135,10 @@ mod tests {
         // 03:00 UTC on 5 March is still 4 March in New York and already
         // 5 March in Berlin.
         let state = access_state(5, 0, at("2027-03-05T03:00:00Z"), at("2026-12-04T00:00:00Z"));
-        assert_eq!(access_text(state, NEW_YORK), "5 downloads remaining until 03/04/2027");
+        assert_eq!(
+            access_text(state, NEW_YORK),
+            "5 downloads remaining until 03/04/2027"
+        );
         assert_eq!(
             access_text(state, chrono_tz::Europe::Berlin),
             "5 downloads remaining until 03/05/2027"

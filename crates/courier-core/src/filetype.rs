@@ -31,7 +31,10 @@ impl FileType {
             Some(FileType::Jpeg)
         } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
             Some(FileType::Tiff)
-        } else if head[..head.len().min(SNIFF_LEN)].windows(5).any(|w| w == b"%PDF-") {
+        } else if head[..head.len().min(SNIFF_LEN)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+        {
             Some(FileType::Pdf)
         } else {
             None
@@ -66,8 +69,14 @@ mod tests {
     #[test]
     fn scans_are_recognised_by_their_content() {
         assert_eq!(FileType::sniff(b"%PDF-1.7\n%\xe2\xe3"), Some(FileType::Pdf));
-        assert_eq!(FileType::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some(FileType::Png));
-        assert_eq!(FileType::sniff(b"\xff\xd8\xff\xe0\0\x10JFIF"), Some(FileType::Jpeg));
+        assert_eq!(
+            FileType::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Some(FileType::Png)
+        );
+        assert_eq!(
+            FileType::sniff(b"\xff\xd8\xff\xe0\0\x10JFIF"),
+            Some(FileType::Jpeg)
+        );
         assert_eq!(FileType::sniff(b"II*\0\x08\0\0\0"), Some(FileType::Tiff));
         assert_eq!(FileType::sniff(b"MM\0*\0\0\0\x08"), Some(FileType::Tiff));
     }

@@ -131,6 +131,9 @@ mod tests {
     fn expiry_counts_from_the_upload() {
         let uploaded: DateTime<Utc> = "2026-12-04T15:00:00Z".parse().unwrap();
         let expires = ExpiryDays::new(90).unwrap().expires_at(uploaded);
-        assert_eq!(expires, "2027-03-04T15:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            expires,
+            "2027-03-04T15:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
     }
 }

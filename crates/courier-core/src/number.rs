@@ -28,7 +28,10 @@ impl RequestNumber {
         if year.len() != 4 || !digits(year) || !digits(sequence) || sequence.len() > 9 {
             return None;
         }
-        Some(RequestNumber { year: year.parse().ok()?, sequence: sequence.parse().ok()? })
+        Some(RequestNumber {
+            year: year.parse().ok()?,
+            sequence: sequence.parse().ok()?,
+        })
     }
 }
 
@@ -38,14 +41,25 @@ mod tests {
 
     #[test]
     fn numbers_have_the_year_and_six_digits() {
-        let number = RequestNumber { year: 2026, sequence: 123 };
+        let number = RequestNumber {
+            year: 2026,
+            sequence: 123,
+        };
         assert_eq!(number.to_string(), "ILL-2026-000123");
         assert_eq!(RequestNumber::parse(" ill-2026-000123 "), Some(number));
     }
 
     #[test]
     fn malformed_numbers_are_not_read() {
-        for bad in ["", "ILL-", "ILL-26-1", "ILL-2026-", "ILL-2026-12a", "2026-000123", "ILL-2026-9999999999"] {
+        for bad in [
+            "",
+            "ILL-",
+            "ILL-26-1",
+            "ILL-2026-",
+            "ILL-2026-12a",
+            "2026-000123",
+            "ILL-2026-9999999999",
+        ] {
             assert_eq!(RequestNumber::parse(bad), None, "{bad}");
         }
     }

@@ -37,7 +37,9 @@ impl FromStr for Kind {
         match s {
             "copy" => Ok(Kind::Copy),
             "loan" => Ok(Kind::Loan),
-            _ => Err(UnknownWord(format!("unknown request kind {s:?} (use copy or loan)"))),
+            _ => Err(UnknownWord(format!(
+                "unknown request kind {s:?} (use copy or loan)"
+            ))),
         }
     }
 }
@@ -70,7 +72,9 @@ impl FromStr for Role {
         match s {
             "lender" => Ok(Role::Lender),
             "borrower" => Ok(Role::Borrower),
-            _ => Err(UnknownWord(format!("unknown role {s:?} (use lender or borrower)"))),
+            _ => Err(UnknownWord(format!(
+                "unknown role {s:?} (use lender or borrower)"
+            ))),
         }
     }
 }
@@ -147,7 +151,10 @@ impl Status {
     /// Whether the request's patron may see its attachments: from the moment
     /// the lender has shipped it.
     pub fn visible_to_patron(self) -> bool {
-        matches!(self, Status::Shipped | Status::Received | Status::Returned | Status::Completed)
+        matches!(
+            self,
+            Status::Shipped | Status::Received | Status::Returned | Status::Completed
+        )
     }
 
     /// Whether the lender may still upload documents to the request.
@@ -232,7 +239,11 @@ mod tests {
     #[test]
     fn lender_answers_ships_or_declines_a_pending_request() {
         for to in [WillSupply, Shipped, Unfilled] {
-            assert_eq!(Pending.check_move(to, Copy, Lender), Ok(()), "pending -> {to}");
+            assert_eq!(
+                Pending.check_move(to, Copy, Lender),
+                Ok(()),
+                "pending -> {to}"
+            );
         }
     }
 
@@ -248,11 +259,18 @@ mod tests {
         assert_eq!(WillSupply.check_move(Cancelled, Copy, Borrower), Ok(()));
         assert_eq!(
             Pending.check_move(Cancelled, Copy, Lender),
-            Err(MoveError::Forbidden { from: Pending, to: Cancelled, by: Borrower })
+            Err(MoveError::Forbidden {
+                from: Pending,
+                to: Cancelled,
+                by: Borrower
+            })
         );
         assert_eq!(
             Shipped.check_move(Cancelled, Copy, Borrower),
-            Err(MoveError::Refused { from: Shipped, to: Cancelled })
+            Err(MoveError::Refused {
+                from: Shipped,
+                to: Cancelled
+            })
         );
     }
 
@@ -262,7 +280,10 @@ mod tests {
         assert_eq!(Received.check_move(Completed, Copy, Borrower), Ok(()));
         assert_eq!(
             Received.check_move(Returned, Copy, Borrower),
-            Err(MoveError::Refused { from: Received, to: Returned })
+            Err(MoveError::Refused {
+                from: Received,
+                to: Returned
+            })
         );
     }
 
@@ -272,7 +293,10 @@ mod tests {
         assert_eq!(Returned.check_move(Completed, Loan, Borrower), Ok(()));
         assert_eq!(
             Received.check_move(Completed, Loan, Borrower),
-            Err(MoveError::Refused { from: Received, to: Completed })
+            Err(MoveError::Refused {
+                from: Received,
+                to: Completed
+            })
         );
     }
 
@@ -291,7 +315,10 @@ mod tests {
     #[test]
     fn ends_and_backward_moves_are_refused_naming_the_current_status() {
         let err = Completed.check_move(Pending, Copy, Lender).unwrap_err();
-        assert_eq!(err.to_string(), "the request is completed and cannot be moved to pending");
+        assert_eq!(
+            err.to_string(),
+            "the request is completed and cannot be moved to pending"
+        );
         for from in [Unfilled, Cancelled, Completed] {
             for to in Status::ALL {
                 for role in [Lender, Borrower] {
@@ -322,7 +349,10 @@ mod tests {
 
     #[test]
     fn next_moves_follow_the_table() {
-        assert_eq!(Pending.next_for(Copy, Lender), vec![WillSupply, Shipped, Unfilled]);
+        assert_eq!(
+            Pending.next_for(Copy, Lender),
+            vec![WillSupply, Shipped, Unfilled]
+        );
         assert_eq!(Pending.next_for(Copy, Borrower), vec![Cancelled]);
         assert_eq!(Received.next_for(Loan, Borrower), vec![Returned]);
         assert!(Completed.next_for(Copy, Borrower).is_empty());
@@ -335,7 +365,10 @@ mod tests {
         }
         assert!("lost".parse::<Status>().is_err());
         assert_eq!(WillSupply.label(), "Will Supply / In Process");
-        assert_eq!(serde_json::to_string(&WillSupply).unwrap(), "\"will_supply\"");
+        assert_eq!(
+            serde_json::to_string(&WillSupply).unwrap(),
+            "\"will_supply\""
+        );
     }
 
     #[test]
@@ -349,7 +382,10 @@ mod tests {
 
     #[test]
     fn uploads_are_accepted_until_shipped() {
-        let open: Vec<_> = Status::ALL.into_iter().filter(|s| s.accepts_uploads()).collect();
+        let open: Vec<_> = Status::ALL
+            .into_iter()
+            .filter(|s| s.accepts_uploads())
+            .collect();
         assert_eq!(open, vec![Pending, WillSupply, Shipped]);
     }
 }

@@ -1,1 +1,140 @@
+//! Courier Server: holds ILL requests and their documents, counts downloads
+//! and serves the pages patrons open in an ordinary browser.
+//!
+//! It runs alone as the `courier-server` binary, or inside the desktop app
+//! through [`start`].
 
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod delivery;
+pub mod demo;
+pub mod documents;
+pub mod error;
+pub mod patron;
+pub mod purge;
+pub mod tokens;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use config::ServerConfig;
+
+use crate::db::Store;
+use crate::documents::Documents;
+use crate::tokens::DocumentKey;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub documents: Documents,
+    pub key: DocumentKey,
+    pub public_url: Arc<str>,
+    pub session_ttl: chrono::Duration,
+    pub track_limiter: Arc<patron::track::FailureLimiter>,
+}
+
+impl AppState {
+    /// Opens the data folder: the database, the documents and the key.
+    pub fn open(config: &ServerConfig) -> anyhow::Result<AppState> {
+        let dir = &config.data_dir;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let store = Store::open(&dir.join("courier.db"))
+            .with_context(|| format!("cannot open the database in {}", dir.display()))?;
+        let documents = Documents::open(dir)?;
+        let known = store
+            .write_blocking(db::attachments::storage_names)
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let orphans = documents.remove_orphans(&known)?;
+        if orphans > 0 {
+            tracing::warn!(
+                orphans,
+                "removed documents that an interrupted upload left behind"
+            );
+        }
+
+        Ok(AppState {
+            store,
+            documents,
+            key: DocumentKey::load_or_create(&dir.join("document.key"))?,
+            public_url: config.public_url().into(),
+            session_ttl: chrono::Duration::seconds(config.session_ttl_seconds as i64),
+            track_limiter: Arc::new(patron::track::FailureLimiter::default()),
+        })
+    }
+}
+
+/// The whole application: staff API, patron pages and health check.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .merge(patron::router())
+        .route("/healthz", axum::routing::get(healthz))
+        .fallback(api::not_found)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+
+    match state.store.check().await {
+        Ok(()) => "ok\n".into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A server running in the background of this process.
+pub struct RunningServer {
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting connections and waits for running transfers to end.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// Starts a server for `config` in the background of this process.
+pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
+    let state = AppState::open(&config)?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let (stop, mut stopped) = watch::channel(false);
+
+    purge::spawn(state.clone(), stopped.clone());
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+
+    tracing::info!(%addr, "listening");
+    Ok(RunningServer { addr, stop, task })
+}

@@ -1,0 +1,449 @@
+//! Attachments: uploading, the "Uploaded Files" list, staff downloads and
+//! withdrawal.
+
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::header::CONTENT_LENGTH;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use courier_core::api::{Attachment, ErrorBody};
+use courier_core::{DownloadLimit, ExpiryDays, Role, MAX_FILE_SIZE};
+use serde::Deserialize;
+
+use super::{Json, Path, Query, Staff};
+use crate::db::attachments::{self, Channel, NewAttachment};
+use crate::db::requests;
+use crate::delivery;
+use crate::documents::{Incoming, Received};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Room for the multipart framing and the small fields around the file.
+const MULTIPART_SLACK: u64 = 64 * 1024;
+
+/// The largest upload body read at all.
+pub fn body_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max((MAX_FILE_SIZE + MULTIPART_SLACK) as usize)
+}
+
+/// The form of an upload, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The scanned document: PDF, TIFF, JPEG or PNG, up to 125 MiB.
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+    /// What the file holds; the request's title when left out.
+    description: Option<String>,
+    /// 1 to 5; 5 when left out.
+    max_downloads: Option<i64>,
+    /// 1 to 90; 90 when left out.
+    expires_in_days: Option<i64>,
+}
+
+/// The lender's staff upload a document to a request.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/attachments", tag = "attachments",
+    params(("id" = i64, Path, description = "the request's id")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = Attachment), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(request_id = id, library = %staff.member.library.symbol))]
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|size| size > MAX_FILE_SIZE + MULTIPART_SLACK) {
+        tracing::warn!(declared, "upload refused before reading: too large");
+        return Err(ApiError::too_large());
+    }
+    let member = staff.member.clone();
+    state
+        .store
+        .read(move |conn| check_can_upload(&requests::get(conn, id)?, &member))
+        .await?;
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::bad_request(format!(
+            "send the upload as multipart/form-data: {}",
+            e.body_text()
+        ))
+    })?;
+
+    let form = read_form(&state, &mut multipart).await;
+    let form = match form {
+        Ok(form) => form,
+        Err((e, file)) => {
+            if let Some(file) = file {
+                file.discard(&state.documents).await;
+            }
+            return Err(e);
+        }
+    };
+    let UploadFields {
+        file,
+        filename,
+        description,
+        max_downloads,
+        expires_in,
+    } = form;
+
+    let store = state.store.clone();
+    let key = state.key.clone();
+    let public_url = state.public_url.clone();
+    let documents = state.documents.clone();
+    if let Err(e) = documents.commit(&file).await {
+        file.discard(&documents).await;
+        return Err(e);
+    }
+    let member = staff.member;
+    let new = NewAttachment {
+        filename,
+        description,
+        size: file.size,
+        pages: file.pages,
+        sha256: file.sha256.clone(),
+        media_type: file.file_type.mime().to_owned(),
+        storage_name: file.storage_name.clone(),
+        max_downloads,
+        expires_in,
+        uploaded_by: member.username.clone(),
+    };
+    let recorded = store
+        .write(move |conn| {
+            let request = requests::get(conn, id)?;
+            check_can_upload(&request, &member)?;
+            let description = if new.description.is_empty() {
+                request.title.clone()
+            } else {
+                new.description.clone()
+            };
+            let attachment_id =
+                attachments::insert(conn, id, &NewAttachment { description, ..new }, &key)?;
+            Ok(attachments::shape(
+                &attachments::get(conn, attachment_id)?,
+                &request,
+                &key,
+                &public_url,
+                Utc::now(),
+            ))
+        })
+        .await;
+
+    match recorded {
+        Ok(attachment) => {
+            tracing::debug!(
+                attachment_id = attachment.id,
+                size = attachment.size,
+                "attachment stored"
+            );
+            Ok((StatusCode::CREATED, Json(attachment)))
+        }
+        Err(e) => {
+            file.discard(&documents).await;
+            Err(e)
+        }
+    }
+}
+
+fn check_can_upload(
+    request: &requests::Request,
+    member: &crate::db::libraries::StaffMember,
+) -> Result<(), ApiError> {
+    if request.role_for(member)? != Role::Lender {
+        return Err(ApiError::forbidden(
+            "only the lending library uploads documents",
+        ));
+    }
+    if !request.status.accepts_uploads() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "status_refused",
+            format!(
+                "the request is {} and no longer takes uploads",
+                request.status
+            ),
+        ));
+    }
+    Ok(())
+}
+
+struct UploadFields {
+    file: Received,
+    filename: String,
+    description: String,
+    max_downloads: DownloadLimit,
+    expires_in: ExpiryDays,
+}
+
+/// Reads the upload form, streaming the file to disk as it arrives.
+async fn read_form(
+    state: &AppState,
+    multipart: &mut Multipart,
+) -> Result<UploadFields, (ApiError, Option<Received>)> {
+    let mut file: Option<(Received, String)> = None;
+    let mut description = String::new();
+    let mut max_downloads = DownloadLimit::default();
+    let mut expires_in = ExpiryDays::default();
+
+    let fail = |e: ApiError, file: Option<(Received, String)>| (e, file.map(|(f, _)| f));
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(fail(multipart_error(e), file)),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let outcome = match name.as_str() {
+            "file" if file.is_some() => Err(ApiError::invalid("send one file per upload")),
+            "file" => {
+                let filename = clean_filename(field.file_name().unwrap_or_default());
+                match receive_file(state, field).await {
+                    Ok(received) => {
+                        file = Some((received, filename));
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            "description" => text(field, 500).await.map(|t| description = t),
+            "max_downloads" => number(field)
+                .await
+                .and_then(|n| Ok(max_downloads = DownloadLimit::new(n)?)),
+            "expires_in_days" => number(field)
+                .await
+                .and_then(|n| Ok(expires_in = ExpiryDays::new(n)?)),
+            _ => Err(ApiError::invalid(format!("unknown field {name:?}"))),
+        };
+        if let Err(e) = outcome {
+            return Err(fail(e, file));
+        }
+    }
+
+    let (file, filename) = file.ok_or_else(|| {
+        (
+            ApiError::invalid("choose a file to upload (field \"file\")"),
+            None,
+        )
+    })?;
+    let filename = if filename.is_empty() {
+        format!("document.{}", extension(&file))
+    } else {
+        filename
+    };
+    Ok(UploadFields {
+        file,
+        filename,
+        description,
+        max_downloads,
+        expires_in,
+    })
+}
+
+async fn receive_file(state: &AppState, mut field: Field<'_>) -> Result<Received, ApiError> {
+    let mut incoming: Incoming = state.documents.begin().await?;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => incoming.write(&chunk).await?,
+            Ok(None) => break,
+            Err(e) => {
+                incoming.discard().await;
+                return Err(multipart_error(e));
+            }
+        }
+    }
+    incoming.finish().await
+}
+
+fn multipart_error(e: MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::too_large()
+    } else {
+        ApiError::bad_request(format!(
+            "the upload is malformed or was interrupted: {}",
+            e.body_text()
+        ))
+    }
+}
+
+async fn text(field: Field<'_>, max_chars: usize) -> Result<String, ApiError> {
+    let name = field.name().unwrap_or_default().to_owned();
+    let value = field.text().await.map_err(multipart_error)?;
+    let value = value.trim();
+    if value.chars().count() > max_chars {
+        return Err(ApiError::invalid(format!(
+            "{name} is longer than {max_chars} characters"
+        )));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(format!(
+            "{name} contains control characters"
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+async fn number(field: Field<'_>) -> Result<i64, ApiError> {
+    let name = field.name().unwrap_or_default().to_owned();
+    let value = text(field, 20).await?;
+    value
+        .parse()
+        .map_err(|_| ApiError::invalid(format!("{name} must be a whole number, not {value:?}")))
+}
+
+/// A file name as uploaded, without folders or control characters.
+fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    cleaned.chars().take(255).collect()
+}
+
+fn extension(file: &Received) -> &'static str {
+    match file.file_type {
+        courier_core::FileType::Pdf => "pdf",
+        courier_core::FileType::Tiff => "tif",
+        courier_core::FileType::Jpeg => "jpg",
+        courier_core::FileType::Png => "png",
+    }
+}
+
+/// The "Uploaded Files" list of a request.
+#[utoipa::path(get, path = "/api/v1/requests/{id}/attachments", tag = "attachments",
+    params(("id" = i64, Path, description = "the request's id")),
+    responses((status = 200, body = Vec<Attachment>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Attachment>>, ApiError> {
+    let member = staff.member;
+    let key = state.key.clone();
+    let public_url = state.public_url.clone();
+
+    let list = state
+        .store
+        .read(move |conn| {
+            let request = requests::get(conn, id)?;
+            request.role_for(&member)?;
+            attachments::for_request(conn, &request, &key, &public_url, Utc::now())
+        })
+        .await?;
+    Ok(Json(list))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ContentQuery {
+    /// The grant of an earlier counted download, to fetch it again in ranges
+    /// without counting.
+    grant: Option<String>,
+}
+
+/// A staff download: counts one, then streams the file. With the `grant` of
+/// that download, the file can be fetched again (ranges, `HEAD`) without a
+/// second count for a short while.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}/content", tag = "attachments",
+    params(("id" = i64, Path, description = "the attachment's id"), ContentQuery),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"),
+              (status = 206, description = "part of the file, under a grant"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(attachment_id = id, library = %staff.member.library.symbol))]
+pub async fn content(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(query): Query<ContentQuery>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let member = staff.member.clone();
+    let attachment = state
+        .store
+        .read(move |conn| {
+            let attachment = attachments::get(conn, id)?;
+            requests::get(conn, attachment.request_id)?.role_for(&member)?;
+            Ok(attachment)
+        })
+        .await?;
+
+    let grant = query.grant.or_else(|| {
+        headers
+            .get(delivery::GRANT_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    });
+    if let Some(grant) = grant {
+        if !delivery::grant_is_valid(&state, id, &grant).await? {
+            return Err(ApiError::gone(
+                "this download grant has expired: download again (it counts)",
+            ));
+        }
+        return delivery::granted(&state, &attachment, &method, &headers).await;
+    }
+    if method == Method::HEAD {
+        return Ok(delivery::head(&attachment));
+    }
+
+    let counted =
+        delivery::counted(&state, id, Channel::Staff, Some(staff.member.username)).await?;
+    Ok(counted.response)
+}
+
+/// The lender withdraws an attachment; its record stays, its file goes.
+#[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments",
+    params(("id" = i64, Path, description = "the attachment's id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(attachment_id = id, library = %staff.member.library.symbol))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let member = staff.member;
+    state
+        .store
+        .write(move |conn| {
+            let attachment = attachments::get(conn, id)?;
+            let request = requests::get(conn, attachment.request_id)?;
+            if request.role_for(&member)? != Role::Lender {
+                return Err(ApiError::forbidden(
+                    "only the lending library withdraws documents",
+                ));
+            }
+            if !attachments::withdraw(conn, id, Utc::now())? {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "already_withdrawn",
+                    "the attachment is withdrawn already",
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+
+    tracing::debug!("attachment withdrawn");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_their_folders_and_control_characters() {
+        assert_eq!(clean_filename("C:\\scans\\article.pdf"), "article.pdf");
+        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
+        assert_eq!(clean_filename("a\r\nb.pdf"), "ab.pdf");
+        assert_eq!(clean_filename(".hidden.pdf"), "hidden.pdf");
+        assert_eq!(clean_filename(&"x".repeat(300)).len(), 255);
+    }
+}

@@ -1,0 +1,93 @@
+//! How the server is configured: command-line flags, then `COURIER_*`
+//! environment variables, then a TOML file, then defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// Everything a server needs to run.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The folder with the database and the documents.
+    pub data_dir: PathBuf,
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The address patrons reach, for the links in pages and e-mails;
+    /// `http://` plus the listen address when not set.
+    pub public_url: Option<String>,
+    /// `smtp://HOST:PORT` of the mail server for notices.
+    pub smtp_url: Option<String>,
+    /// The sender address of notices.
+    pub mail_from: Option<String>,
+    /// How long a staff sign-in lasts.
+    pub session_ttl_seconds: u64,
+}
+
+/// The default length of a staff sign-in: a working day and then some.
+pub const DEFAULT_SESSION_TTL_SECONDS: u64 = 12 * 60 * 60;
+
+impl ServerConfig {
+    /// A configuration with only the data folder and the address set.
+    pub fn new(data_dir: PathBuf, listen: SocketAddr) -> ServerConfig {
+        ServerConfig {
+            data_dir,
+            listen,
+            public_url: None,
+            smtp_url: None,
+            mail_from: None,
+            session_ttl_seconds: DEFAULT_SESSION_TTL_SECONDS,
+        }
+    }
+
+    /// The address patrons reach, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+}
+
+/// The settings a TOML file may hold; every one is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<SocketAddr>,
+    pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub session_ttl_seconds: Option<u64>,
+}
+
+impl FileConfig {
+    /// Reads a TOML configuration file.
+    pub fn read(path: &std::path::Path) -> anyhow::Result<FileConfig> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{} is not valid: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_url_defaults_to_the_listen_address() {
+        let config = ServerConfig::new("d".into(), "127.0.0.1:8470".parse().unwrap());
+        assert_eq!(config.public_url(), "http://127.0.0.1:8470");
+        let config = ServerConfig {
+            public_url: Some("https://ill.example.org/".into()),
+            ..config
+        };
+        assert_eq!(config.public_url(), "https://ill.example.org");
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        assert!(toml::from_str::<FileConfig>("data-dir = \"x\"\nlisten = \"0.0.0.0:1\"").is_ok());
+        assert!(toml::from_str::<FileConfig>("colour = \"blue\"").is_err());
+    }
+}

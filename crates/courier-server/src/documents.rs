@@ -1,0 +1,210 @@
+//! The documents folder: uploads are streamed to a temporary file while
+//! hashed and counted, judged by their content, then renamed into place only
+//! once complete, so that a crash never leaves half a document behind.
+
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use courier_core::filetype::SNIFF_LEN;
+use courier_core::{FileType, MAX_FILE_SIZE};
+use sha2::{Digest, Sha256};
+use tokio::fs::File;
+use tokio::io::AsyncWriteExt;
+
+use crate::error::ApiError;
+
+/// Where documents live: `documents/` for complete files and `incoming/` for
+/// uploads in progress.
+#[derive(Debug, Clone)]
+pub struct Documents {
+    stored: PathBuf,
+    incoming: PathBuf,
+}
+
+impl Documents {
+    /// Opens the folders under `data_dir`, creating them if needed, and
+    /// removes what an earlier run left unfinished.
+    pub fn open(data_dir: &Path) -> std::io::Result<Documents> {
+        let documents = Documents {
+            stored: data_dir.join("documents"),
+            incoming: data_dir.join("incoming"),
+        };
+        std::fs::create_dir_all(&documents.stored)?;
+        std::fs::create_dir_all(&documents.incoming)?;
+
+        for entry in std::fs::read_dir(&documents.incoming)? {
+            std::fs::remove_file(entry?.path())?;
+        }
+        Ok(documents)
+    }
+
+    /// The path of a stored document.
+    pub fn path(&self, storage_name: &str) -> PathBuf {
+        self.stored.join(storage_name)
+    }
+
+    /// Starts receiving an upload.
+    pub async fn begin(&self) -> Result<Incoming, ApiError> {
+        let storage_name = crate::tokens::random_token();
+        let path = self.incoming.join(&storage_name);
+        let file = File::create(&path).await?;
+        Ok(Incoming {
+            file,
+            path,
+            storage_name,
+            hasher: Sha256::new(),
+            size: 0,
+            head: Vec::new(),
+        })
+    }
+
+    /// Moves a checked upload into place and makes the move durable.
+    pub async fn commit(&self, upload: &Received) -> Result<(), ApiError> {
+        tokio::fs::rename(&upload.path, self.path(&upload.storage_name)).await?;
+        let dir = self.stored.clone();
+        tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
+            .await
+            .map_err(ApiError::internal)??;
+        Ok(())
+    }
+
+    /// Deletes a stored document; a missing file is not an error.
+    pub fn remove(&self, storage_name: &str) -> std::io::Result<()> {
+        match std::fs::remove_file(self.path(storage_name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Deletes stored files that no record refers to: what a crash between
+    /// the rename and the database commit can leave.
+    pub fn remove_orphans(
+        &self,
+        known: &std::collections::HashSet<String>,
+    ) -> std::io::Result<usize> {
+        let mut removed = 0;
+        for entry in std::fs::read_dir(&self.stored)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !known.contains(&name) {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// An upload being received.
+pub struct Incoming {
+    file: File,
+    path: PathBuf,
+    storage_name: String,
+    hasher: Sha256,
+    size: u64,
+    head: Vec<u8>,
+}
+
+impl Incoming {
+    /// Appends a chunk; refuses the upload as soon as it passes the limit.
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
+        self.size += chunk.len() as u64;
+        if self.size > MAX_FILE_SIZE {
+            self.discard().await;
+            return Err(ApiError::too_large());
+        }
+        if self.head.len() < SNIFF_LEN {
+            let take = (SNIFF_LEN - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        self.hasher.update(chunk);
+        if let Err(e) = self.file.write_all(chunk).await {
+            self.discard().await;
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Removes the partial file.
+    pub async fn discard(&mut self) {
+        let _ = tokio::fs::remove_file(&self.path).await;
+    }
+
+    /// Flushes the file to disk and judges its content.
+    pub async fn finish(mut self) -> Result<Received, ApiError> {
+        let checked = async {
+            courier_core::limits::check_file_size(self.size)?;
+            self.file.flush().await?;
+            self.file.sync_all().await?;
+            let file_type = FileType::sniff(&self.head).ok_or_else(ApiError::unsupported_type)?;
+            let path = self.path.clone();
+            let pages = tokio::task::spawn_blocking(move || count_pages(&path, file_type))
+                .await
+                .map_err(ApiError::internal)??;
+            Ok::<_, ApiError>((file_type, pages))
+        }
+        .await;
+
+        match checked {
+            Ok((file_type, pages)) => Ok(Received {
+                path: self.path,
+                storage_name: self.storage_name,
+                sha256: hex::encode(self.hasher.finalize()),
+                size: self.size,
+                file_type,
+                pages,
+            }),
+            Err(e) => {
+                self.discard().await;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A complete upload that passed every check, still under its temporary name.
+pub struct Received {
+    path: PathBuf,
+    pub storage_name: String,
+    pub sha256: String,
+    pub size: u64,
+    pub file_type: FileType,
+    pub pages: Option<u32>,
+}
+
+impl Received {
+    /// Removes the file when its record could not be written.
+    pub async fn discard(&self, documents: &Documents) {
+        let _ = tokio::fs::remove_file(&self.path).await;
+        let _ = documents.remove(&self.storage_name);
+    }
+}
+
+/// The message for a PDF that does not parse.
+pub const DAMAGED_PDF: &str = "the PDF looks damaged and cannot be read: scan or export it again";
+
+/// Counts the pages of a file, refusing one that does not parse.
+pub(crate) fn count_pages(path: &Path, file_type: FileType) -> Result<Option<u32>, ApiError> {
+    match file_type {
+        FileType::Pdf => {
+            let document =
+                lopdf::Document::load(path).map_err(|_| ApiError::invalid(DAMAGED_PDF))?;
+            match document.get_pages().len() {
+                0 => Err(ApiError::invalid("the PDF has no pages")),
+                n => Ok(u32::try_from(n).ok()),
+            }
+        }
+        FileType::Tiff => {
+            let damaged = |_| ApiError::invalid("the TIFF image looks damaged and cannot be read");
+            let file = std::fs::File::open(path)?;
+            let mut decoder = tiff::decoder::Decoder::new(BufReader::new(file)).map_err(damaged)?;
+            let mut pages = 1;
+            while decoder.more_images() {
+                decoder.next_image().map_err(damaged)?;
+                pages += 1;
+            }
+            Ok(Some(pages))
+        }
+        FileType::Jpeg | FileType::Png => Ok(Some(1)),
+    }
+}
