@@ -132,6 +132,15 @@ impl Cache {
 
     /// The requests matching `query`, newest first.
     pub fn list(&self, query: &ListQuery) -> Result<Vec<RequestSummary>, ClientError> {
+        Ok(self
+            .list_details(query)?
+            .into_iter()
+            .map(|d| d.summary)
+            .collect())
+    }
+
+    /// The requests matching `query` with everything on them, newest first.
+    pub fn list_details(&self, query: &ListQuery) -> Result<Vec<RequestDetail>, ClientError> {
         let mut sql = String::from("SELECT detail FROM requests WHERE 1 = 1");
         let mut args: Vec<String> = Vec::new();
         if let Some(role) = query.role {
@@ -168,7 +177,7 @@ impl Cache {
         })?;
         let mut found = Vec::new();
         for json in rows {
-            found.push(parse_detail(&json?)?.summary);
+            found.push(parse_detail(&json?)?);
         }
         Ok(found)
     }

@@ -204,14 +204,16 @@ impl Desk {
     /// A Request Manager list from the cache, with any queued moves shown.
     pub fn list(&self, query: &ListQuery) -> Result<Vec<RequestRow>, ClientError> {
         let queued = self.cache.queued()?;
-        let rows = self.cache.list(query)?.into_iter().map(|request| {
+        let rows = self.cache.list_details(query)?.into_iter().map(|detail| {
+            let id = detail.summary.id;
             let queued_status = queued
                 .iter()
                 .rev()
-                .find(|e| e.request_id == request.id)
+                .find(|e| e.request_id == id)
                 .map(|e| e.status);
             RequestRow {
-                request,
+                request: detail.summary,
+                next_statuses: detail.next_statuses,
                 queued_status,
             }
         });
@@ -235,9 +237,12 @@ impl Desk {
             .into_iter()
             .filter(|e| e.request_id == id && e.state != OutboxState::Sent)
             .collect();
+        let accepts_uploads =
+            request.summary.role == Role::Lender && request.summary.status.accepts_uploads();
         Ok(RequestView {
             request,
             outbox,
+            accepts_uploads,
             offline,
         })
     }

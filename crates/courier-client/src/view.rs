@@ -28,6 +28,9 @@ pub struct SignedIn {
 pub struct RequestRow {
     #[ts(as = "crate::shapes::RequestSummary")]
     pub request: RequestSummary,
+    /// The statuses staff may move it to, for the brief list's bulk change.
+    #[ts(as = "Vec<crate::shapes::Status>")]
+    pub next_statuses: Vec<Status>,
     /// The status a change still waiting in the outbox will move it to.
     #[ts(as = "Option<crate::shapes::Status>")]
     pub queued_status: Option<Status>,
@@ -48,6 +51,8 @@ pub struct RequestView {
     pub request: RequestDetail,
     /// Changes to this request still waiting for the server, or refused.
     pub outbox: Vec<OutboxEntry>,
+    /// Whether the lender may still upload documents to it.
+    pub accepts_uploads: bool,
     pub offline: bool,
 }
 

@@ -5,7 +5,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{find, offline_desk, scan, TestServer};
+use common::{offline_desk, scan, TestServer};
 use courier_client::{Cache, ChangeOutcome, ListQuery, OutboxState, StaffApi, SyncEvent, Upload};
 use courier_core::api::{NewRequest, Patron};
 use courier_core::{Kind, Role, Status};

@@ -7,8 +7,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use courier_client::{Cache, Desk, StaffApi};
-use courier_core::api::RequestSummary;
-use courier_core::{Kind, Role, Status};
 use courier_server::{RunningServer, ServerConfig};
 use tempfile::TempDir;
 
@@ -90,21 +88,6 @@ fn token_of(api: &StaffApi) -> String {
 pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("address").port()
-}
-
-/// The first cached request matching the test's need.
-pub fn find(desk: &Desk, role: Role, kind: Kind, status: Status) -> RequestSummary {
-    let query = courier_client::ListQuery {
-        role: Some(role),
-        statuses: vec![status],
-        search: None,
-    };
-    desk.cache()
-        .list(&query)
-        .expect("list")
-        .into_iter()
-        .find(|r| r.kind == kind)
-        .unwrap_or_else(|| panic!("the demo data has no {kind:?} request {status} for {role:?}"))
 }
 
 /// The project's real scan for uploads.
