@@ -4,7 +4,25 @@
 use std::path::Path;
 
 /// Every command the shell exposes to the staff interface.
-const COMMANDS: &[&str] = &[];
+const COMMANDS: &[&str] = &[
+    "resume",
+    "sign_in",
+    "sign_out",
+    "sync_now",
+    "get_settings",
+    "save_settings",
+    "status_labels",
+    "list_requests",
+    "request_details",
+    "change_status",
+    "change_statuses",
+    "open_upload_window",
+    "choose_files",
+    "upload_file",
+    "list_attachments",
+    "download_attachment",
+    "copy_document_url",
+];
 
 fn main() {
     ensure_ui_dist();
@@ -24,6 +42,7 @@ fn main() {
 fn ensure_ui_dist() {
     let dist = Path::new("../ui/dist");
     println!("cargo:rerun-if-changed=../ui/dist");
+    println!("cargo:rerun-if-changed=capabilities");
     if dist.join("index.html").exists() {
         return;
     }
