@@ -15,6 +15,11 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Whether to close the connection after answering: needed when the
+    /// answer comes before the request's body was read, so that the client
+    /// does not send its next request on a connection that still carries
+    /// the rest of this body.
+    pub close: bool,
 }
 
 impl ApiError {
@@ -23,6 +28,15 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            close: false,
+        }
+    }
+
+    /// This error, answered with `Connection: close`.
+    pub fn closing(self) -> Self {
+        ApiError {
+            close: true,
+            ..self
         }
     }
 
@@ -64,6 +78,7 @@ impl ApiError {
             "too_large",
             courier_core::LimitError::TooLarge.to_string(),
         )
+        .closing()
     }
 
     pub fn unsupported_type() -> Self {
@@ -136,6 +151,13 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.close {
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+        }
+        response
     }
 }

@@ -77,6 +77,7 @@ pub fn app(state: AppState) -> Router {
         .merge(patron::router())
         .route("/healthz", axum::routing::get(healthz))
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -114,11 +115,16 @@ impl RunningServer {
 
 /// Starts a server for `config` in the background of this process.
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
-    let state = AppState::open(&config)?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
+    // With port 0 the system picks the port: links must name the real one.
+    let config = ServerConfig {
+        listen: addr,
+        ..config
+    };
+    let state = AppState::open(&config)?;
     let (stop, mut stopped) = watch::channel(false);
 
     purge::spawn(state.clone(), stopped.clone());

@@ -217,6 +217,7 @@ fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let server = courier_server::start(config.clone()).await?;
+        println!("Courier Server listening on http://{}", server.local_addr());
         tracing::info!(data_dir = %config.data_dir.display(), public_url = %config.public_url(), "Courier Server is running");
 
         shutdown_signal().await;

@@ -2,7 +2,7 @@
 //! withdrawal.
 
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, State};
 use axum::http::header::CONTENT_LENGTH;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
@@ -54,10 +54,10 @@ pub async fn upload(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
-    let declared = headers
+    let declared = request
+        .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|size| size > MAX_FILE_SIZE + MULTIPART_SLACK) {
@@ -65,16 +65,22 @@ pub async fn upload(
         return Err(ApiError::too_large());
     }
     let member = staff.member.clone();
-    state
+    let allowed = state
         .store
         .read(move |conn| check_can_upload(&requests::get(conn, id)?, &member))
-        .await?;
-    let mut multipart = multipart.map_err(|e| {
-        ApiError::bad_request(format!(
-            "send the upload as multipart/form-data: {}",
-            e.body_text()
-        ))
-    })?;
+        .await;
+    if let Err(e) = allowed {
+        return Err(refuse_unread(request, declared, e).await);
+    }
+    let mut multipart =
+        Multipart::from_request(request, &state)
+            .await
+            .map_err(|e: MultipartRejection| {
+                ApiError::bad_request(format!(
+                    "send the upload as multipart/form-data: {}",
+                    e.body_text()
+                ))
+            })?;
 
     let form = read_form(&state, &mut multipart).await;
     let form = match form {
@@ -149,6 +155,25 @@ pub async fn upload(
             file.discard(&documents).await;
             Err(e)
         }
+    }
+}
+
+/// Refuses an upload whose body has not been read: a small body is read
+/// and dropped first, so that clients that send it whole before listening
+/// get the answer; a large one is cut short with `Connection: close`.
+async fn refuse_unread(
+    request: axum::extract::Request,
+    declared: Option<u64>,
+    e: ApiError,
+) -> ApiError {
+    const DRAIN_LIMIT: u64 = 8 * 1024 * 1024;
+
+    match declared {
+        Some(size) if size <= DRAIN_LIMIT => {
+            let _ = axum::body::to_bytes(request.into_body(), DRAIN_LIMIT as usize).await;
+            e
+        }
+        _ => e.closing(),
     }
 }
 

@@ -60,7 +60,8 @@ pub async fn not_found(method: Method) -> Response {
     ApiError::not_found(what).into_response()
 }
 
-async fn method_not_allowed() -> ApiError {
+/// The answer for a method an address does not take.
+pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
@@ -97,7 +98,8 @@ impl From<JsonRejection> for ApiError {
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
                 "the body is too large",
-            ),
+            )
+            .closing(),
             other => ApiError::bad_request(other.body_text()),
         }
     }
