@@ -1,0 +1,185 @@
+//! Who may call each staff address: the request's lender, its borrower, the
+//! staff of a third library, a caller without a token, and one whose token
+//! has expired.
+
+use std::time::Duration;
+
+use courier_e2e::{assert_error, TestServer};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+/// A staff address with its body, if any.
+struct Call {
+    method: Method,
+    path: String,
+    body: Option<serde_json::Value>,
+}
+
+fn call(method: Method, path: &str, body: Option<serde_json::Value>) -> Call {
+    Call {
+        method,
+        path: path.to_owned(),
+        body,
+    }
+}
+
+async fn send(server: &TestServer, token: Option<&str>, call: &Call) -> reqwest::Response {
+    let mut request = server
+        .client
+        .request(call.method.clone(), server.url(&call.path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = &call.body {
+        request = request.json(body);
+    }
+    request.send().await.expect("answers")
+}
+
+/// Every staff address that names a request or attachment of BVAS and RVUL.
+fn request_calls() -> Vec<Call> {
+    vec![
+        call(Method::GET, "/api/v1/requests/4", None),
+        call(
+            Method::POST,
+            "/api/v1/requests/4/status",
+            Some(json!({"status": "will_supply"})),
+        ),
+        call(Method::GET, "/api/v1/requests/1/attachments", None),
+        call(Method::GET, "/api/v1/attachments/1/content", None),
+        call(Method::DELETE, "/api/v1/attachments/3", None),
+    ]
+}
+
+#[tokio::test]
+async fn a_third_librarys_staff_are_forbidden_every_request_address() {
+    let server = TestServer::start().await;
+    let third = server.sign_in("third").await;
+    for call in request_calls() {
+        let r = send(&server, Some(&third), &call).await;
+        assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    }
+    let r = server
+        .upload(&third, 4, "a.pdf", courier_e2e::scan("c03-29.pdf"), &[])
+        .await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // Nothing changed: the lender still sees the request pending and the
+    // attachment untouched.
+    let lender = server.sign_in("lender").await;
+    let detail = courier_e2e::body(server.get(&lender, "/api/v1/requests/4").await).await;
+    assert_eq!(detail["status"], "will_supply");
+    let list = courier_e2e::body(server.get(&lender, "/api/v1/requests/1/attachments").await).await;
+    assert_eq!(list[0]["downloads_used"], 0);
+}
+
+#[tokio::test]
+async fn every_staff_address_needs_a_token() {
+    let server = TestServer::start().await;
+    let mut calls = request_calls();
+    calls.extend([
+        call(Method::GET, "/api/v1/requests", None),
+        call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(json!({"lender": "RVUL", "kind": "copy", "title": "t", "patron": {"name": "p"}})),
+        ),
+        call(Method::POST, "/api/v1/requests/4/attachments", None),
+        call(Method::GET, "/api/v1/changes?after=0", None),
+        call(Method::DELETE, "/api/v1/sessions/current", None),
+    ]);
+    for call in &calls {
+        let r = send(&server, None, call).await;
+        assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        let r = send(&server, Some("not-a-real-token"), call).await;
+        assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused_everywhere() {
+    let server = TestServer::start_with(&["--session-ttl-seconds", "1"]).await;
+    let lender = server.sign_in("lender").await;
+    assert_eq!(
+        server.get(&lender, "/api/v1/requests").await.status(),
+        StatusCode::OK
+    );
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+
+    let mut calls = request_calls();
+    calls.push(call(Method::GET, "/api/v1/requests", None));
+    calls.push(call(Method::GET, "/api/v1/changes", None));
+    for call in &calls {
+        let r = send(&server, Some(&lender), call).await;
+        assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+}
+
+#[tokio::test]
+async fn lender_only_and_borrower_only_actions_are_enforced() {
+    let server = TestServer::start().await;
+    let lender = server.sign_in("lender").await;
+    let borrower = server.sign_in("borrower").await;
+
+    // Only the lender uploads and withdraws.
+    let r = server
+        .upload(&borrower, 4, "a.pdf", courier_e2e::scan("c03-29.pdf"), &[])
+        .await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let r = server
+        .client
+        .delete(server.url("/api/v1/attachments/3"))
+        .bearer_auth(&borrower)
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // Only the lender ships; only the borrower receives and cancels.
+    let r = server
+        .post_json(
+            &borrower,
+            "/api/v1/requests/4/status",
+            json!({"status": "shipped"}),
+        )
+        .await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let r = server
+        .post_json(
+            &lender,
+            "/api/v1/requests/1/status",
+            json!({"status": "received"}),
+        )
+        .await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let r = server
+        .post_json(
+            &lender,
+            "/api/v1/requests/5/status",
+            json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // Both sides read the request and its attachments, and both may download.
+    for token in [&lender, &borrower] {
+        assert_eq!(
+            server.get(token, "/api/v1/requests/1").await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            server
+                .get(token, "/api/v1/requests/1/attachments")
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            server
+                .get(token, "/api/v1/attachments/1/content")
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+}
