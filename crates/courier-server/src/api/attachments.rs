@@ -229,21 +229,15 @@ async fn read_form(
             "file" if file.is_some() => Err(ApiError::invalid("send one file per upload")),
             "file" => {
                 let filename = clean_filename(field.file_name().unwrap_or_default());
-                match receive_file(state, field).await {
-                    Ok(received) => {
-                        file = Some((received, filename));
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                receive_file(state, field)
+                    .await
+                    .map(|received| file = Some((received, filename)))
             }
             "description" => text(field, 500).await.map(|t| description = t),
-            "max_downloads" => number(field)
+            "max_downloads" => limit(field, DownloadLimit::new)
                 .await
-                .and_then(|n| Ok(max_downloads = DownloadLimit::new(n)?)),
-            "expires_in_days" => number(field)
-                .await
-                .and_then(|n| Ok(expires_in = ExpiryDays::new(n)?)),
+                .map(|l| max_downloads = l),
+            "expires_in_days" => limit(field, ExpiryDays::new).await.map(|l| expires_in = l),
             _ => Err(ApiError::invalid(format!("unknown field {name:?}"))),
         };
         if let Err(e) = outcome {
@@ -320,6 +314,14 @@ async fn number(field: Field<'_>) -> Result<i64, ApiError> {
     value
         .parse()
         .map_err(|_| ApiError::invalid(format!("{name} must be a whole number, not {value:?}")))
+}
+
+/// A whole-number field checked by `make`.
+async fn limit<T>(
+    field: Field<'_>,
+    make: impl FnOnce(i64) -> Result<T, courier_core::LimitError>,
+) -> Result<T, ApiError> {
+    Ok(make(number(field).await?)?)
 }
 
 /// A file name as uploaded, without folders or control characters.

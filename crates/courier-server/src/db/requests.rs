@@ -56,11 +56,7 @@ const COLUMNS: &str = "r.id, r.number, r.kind, r.status, r.title, r.author, r.jo
     r.issue, r.year, r.pages, r.patron_name, r.patron_email, r.lender_id, r.borrower_id, \
     r.created_at, r.updated_at";
 
-struct Row {
-    request: Request,
-}
-
-fn from_row(conn: &Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+fn from_row(conn: &Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
     let kind: String = row.get(2)?;
     let status: String = row.get(3)?;
     let bad = |e: courier_core::status::UnknownWord| {
@@ -69,26 +65,24 @@ fn from_row(conn: &Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<Row>
     let library =
         |id: i64| libraries::by_id(conn, id).map_err(|_| rusqlite::Error::QueryReturnedNoRows);
 
-    Ok(Row {
-        request: Request {
-            id: row.get(0)?,
-            number: row.get(1)?,
-            kind: kind.parse().map_err(bad)?,
-            status: status.parse().map_err(bad)?,
-            title: row.get(4)?,
-            author: row.get(5)?,
-            journal: row.get(6)?,
-            volume: row.get(7)?,
-            issue: row.get(8)?,
-            year: row.get(9)?,
-            pages: row.get(10)?,
-            patron_name: row.get(11)?,
-            patron_email: row.get(12)?,
-            lender: library(row.get(13)?)?,
-            borrower: library(row.get(14)?)?,
-            created_at: from_secs(row.get(15)?),
-            updated_at: from_secs(row.get(16)?),
-        },
+    Ok(Request {
+        id: row.get(0)?,
+        number: row.get(1)?,
+        kind: kind.parse().map_err(bad)?,
+        status: status.parse().map_err(bad)?,
+        title: row.get(4)?,
+        author: row.get(5)?,
+        journal: row.get(6)?,
+        volume: row.get(7)?,
+        issue: row.get(8)?,
+        year: row.get(9)?,
+        pages: row.get(10)?,
+        patron_name: row.get(11)?,
+        patron_email: row.get(12)?,
+        lender: library(row.get(13)?)?,
+        borrower: library(row.get(14)?)?,
+        created_at: from_secs(row.get(15)?),
+        updated_at: from_secs(row.get(16)?),
     })
 }
 
@@ -97,7 +91,6 @@ pub fn get(conn: &Connection, id: i64) -> Result<Request, ApiError> {
     let sql = format!("SELECT {COLUMNS} FROM requests r WHERE r.id = ?1");
     conn.query_row(&sql, [id], |row| from_row(conn, row))
         .optional()?
-        .map(|row| row.request)
         .ok_or_else(|| ApiError::not_found("request"))
 }
 
@@ -115,8 +108,7 @@ pub fn by_number_and_patron_email(
         .query_row(&sql, params![number.to_string(), email.trim()], |row| {
             from_row(conn, row)
         })
-        .optional()?
-        .map(|row| row.request))
+        .optional()?)
 }
 
 fn clean(value: &Option<String>, field: &str, max: usize) -> Result<Option<String>, ApiError> {
@@ -308,7 +300,7 @@ pub fn list(
     let rows = stmt.query_map(named.as_slice(), |row| from_row(conn, row))?;
     let mut summaries = Vec::new();
     for row in rows {
-        summaries.push(summary(conn, &row?.request, library_id)?);
+        summaries.push(summary(conn, &row?, library_id)?);
     }
     Ok((summaries, total))
 }
