@@ -26,7 +26,7 @@ export const api = {
   saveSettings: (settings: DesktopSettings) =>
     invoke<DesktopSettings>("save_settings", { settings }),
   statusLabels: () => invoke<StatusLabel[]>("status_labels"),
-  listRequests: (role: Role, statuses: Status[], search: string) =>
+  listRequests: (role: Role | null, statuses: Status[], search: string) =>
     invoke<RequestList>("list_requests", { role, statuses, search: search || null }),
   requestDetails: (id: number) => invoke<RequestView>("request_details", { id }),
   changeStatus: (id: number, status: Status) =>

@@ -219,7 +219,9 @@ impl StaffApi {
         let call = self.authorized(self.http.get(self.url(&path)));
         let response = check(self.send(call).await?).await?;
 
-        let partial = dest.with_extension("part");
+        let mut partial = dest.as_os_str().to_owned();
+        partial.push(".part");
+        let partial = std::path::PathBuf::from(partial);
         let mut out = tokio::fs::File::create(&partial).await?;
         let mut written = 0u64;
         let mut stream = response.bytes_stream();

@@ -92,7 +92,9 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), String> {
         tracing::debug!(%error, "server did not end the session");
     }
     if let Some(last) = recall(&state) {
-        token_store::forget(&last.server_url, &last.username)?;
+        if let Err(error) = token_store::forget(&last.server_url, &last.username) {
+            tracing::warn!(%error, "could not remove the session token from the keyring");
+        }
     }
     remember(&state, None)
 }

@@ -117,9 +117,14 @@ export async function showRequests(screen: HTMLElement): Promise<void> {
 
   const load = async () => {
     try {
-      const list = await api.listRequests(current.role, current.statuses, search);
+      // A search looks through every list, lending and borrowing.
+      const searching = search.trim() !== "";
+      const list = searching
+        ? await api.listRequests(null, [], search)
+        : await api.listRequests(current.role, current.statuses, search);
       rows = list.requests;
-      state.textContent = `${rows.length} request${rows.length === 1 ? "" : "s"}${list.offline ? " (offline: from the saved copy)" : ""}`;
+      const count = `${rows.length} request${rows.length === 1 ? "" : "s"}`;
+      state.textContent = `${count}${searching ? " found in all lists" : ""}${list.offline ? " (offline: from the saved copy)" : ""}`;
       mount(table, rows.map((row) => line(row, chosen, drawBulk)));
       drawBulk();
     } catch (e) {
