@@ -103,6 +103,44 @@ pub struct RequestDetail {
     pub next_statuses: Vec<Status>,
     pub history: Vec<StatusEvent>,
     pub attachments: Vec<Attachment>,
+    pub notices: Vec<Notice>,
+}
+
+/// `courier_core::api::NoticeKind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    ReceivedWithAttachments,
+    DocumentUrl,
+}
+
+/// `courier_core::api::NoticeState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeState {
+    Queued,
+    Sent,
+    Failed,
+}
+
+/// `courier_core::api::Notice`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Notice {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub request_id: i64,
+    #[ts(type = "number | null")]
+    pub attachment_id: Option<i64>,
+    pub kind: NoticeKind,
+    pub recipient: String,
+    pub subject: String,
+    pub state: NoticeState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    pub next_attempt_at: Option<String>,
 }
 
 /// `courier_core::api::Attachment`.

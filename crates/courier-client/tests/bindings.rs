@@ -14,7 +14,8 @@ use courier_client::view::{
 };
 use courier_client::SyncEvent;
 use courier_core::api::{
-    Attachment, LibraryRef, Patron, RequestDetail, RequestSummary, StatusEvent,
+    Attachment, LibraryRef, Notice, NoticeKind, NoticeState, Patron, RequestDetail, RequestSummary,
+    StatusEvent,
 };
 use courier_core::{Kind, Role, Status};
 use ts_rs::{Config, TS};
@@ -137,6 +138,20 @@ fn full_detail() -> RequestDetail {
             at,
         }],
         attachments: vec![attachment],
+        notices: vec![Notice {
+            id: 1,
+            request_id: 3,
+            attachment_id: Some(7),
+            kind: NoticeKind::DocumentUrl,
+            recipient: "ill@example.org".into(),
+            subject: "Document for ILL-2026-000003".into(),
+            state: NoticeState::Failed,
+            attempts: 3,
+            last_error: Some("connection refused".into()),
+            created_at: at,
+            sent_at: Some(at),
+            next_attempt_at: Some(at),
+        }],
     }
 }
 
@@ -148,6 +163,7 @@ fn shapes_match_the_api() {
     sparse.history[0].from = None;
     sparse.attachments[0].pages = None;
     sparse.attachments[0].withdrawn_at = None;
+    sparse.notices.clear();
 
     for detail in [full_detail(), sparse] {
         let core = serde_json::to_value(&detail).expect("core serialises");

@@ -2,6 +2,7 @@
 import type { Attachment } from "./Attachment";
 import type { Kind } from "./Kind";
 import type { LibraryRef } from "./LibraryRef";
+import type { Notice } from "./Notice";
 import type { Patron } from "./Patron";
 import type { Role } from "./Role";
 import type { Status } from "./Status";
@@ -10,4 +11,4 @@ import type { StatusEvent } from "./StatusEvent";
 /**
  * `courier_core::api::RequestDetail`.
  */
-export type RequestDetail = { volume: string | null, issue: string | null, pages: string | null, patron: Patron | null, next_statuses: Array<Status>, history: Array<StatusEvent>, attachments: Array<Attachment>, id: number, number: string, kind: Kind, status: Status, title: string, author: string | null, journal: string | null, year: string | null, lender: LibraryRef, borrower: LibraryRef, role: Role, patron_name: string | null, attachment_count: number, created_at: string, updated_at: string, };
+export type RequestDetail = { volume: string | null, issue: string | null, pages: string | null, patron: Patron | null, next_statuses: Array<Status>, history: Array<StatusEvent>, attachments: Array<Attachment>, notices: Array<Notice>, id: number, number: string, kind: Kind, status: Status, title: string, author: string | null, journal: string | null, year: string | null, lender: LibraryRef, borrower: LibraryRef, role: Role, patron_name: string | null, attachment_count: number, created_at: string, updated_at: string, };
