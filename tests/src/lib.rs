@@ -11,6 +11,8 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 
+pub mod smtp;
+
 /// The demo staff's password.
 pub const PASSWORD: &str = "courier-demo";
 

@@ -912,3 +912,76 @@ async fn the_openapi_document_describes_every_staff_address() {
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+#[tokio::test]
+async fn staff_read_and_change_their_own_librarys_settings() {
+    let server = TestServer::start().await;
+    let borrower = server.sign_in("borrower").await;
+    let settings = body(server.get(&borrower, "/api/v1/library").await).await;
+    assert_eq!(settings["symbol"], "BVAS");
+    assert_eq!(settings["time_zone"], "America/New_York");
+    assert_eq!(settings["received_with_attachments_notice"], false);
+    assert!(!settings["copyright_notice"].as_str().unwrap().is_empty());
+
+    let update = json!({"ill_email": "loans@bayview.example.org", "time_zone": "Europe/Berlin",
+                        "copyright_notice": "For research only.", "received_with_attachments_notice": true,
+                        "iso_partner": true});
+    let r = server
+        .client
+        .put(server.url("/api/v1/library"))
+        .bearer_auth(&borrower)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let changed = body(server.get(&borrower, "/api/v1/library").await).await;
+    assert_eq!(changed["ill_email"], "loans@bayview.example.org");
+    assert_eq!(changed["iso_partner"], true);
+    let lender = server.sign_in("lender").await;
+    assert_eq!(
+        body(server.get(&lender, "/api/v1/library").await).await["symbol"],
+        "RVUL",
+        "each library its own"
+    );
+
+    // Access dates follow the borrowing library's new zone.
+    let list = body(
+        server
+            .get(&borrower, "/api/v1/requests/1/attachments")
+            .await,
+    )
+    .await;
+    let expires: chrono::DateTime<chrono::Utc> =
+        list[0]["expires_at"].as_str().unwrap().parse().unwrap();
+    let date = expires
+        .with_timezone(&chrono_tz::Europe::Berlin)
+        .format("%m/%d/%Y");
+    assert_eq!(
+        list[0]["access_text"],
+        format!("5 downloads remaining until {date}")
+    );
+
+    for (field, value) in [
+        ("time_zone", json!("Mars/Olympus")),
+        ("ill_email", json!("not an address")),
+        ("copyright_notice", json!(" ")),
+    ] {
+        let mut bad = update.clone();
+        bad[field] = value;
+        let r = server
+            .client
+            .put(server.url("/api/v1/library"))
+            .bearer_auth(&borrower)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    }
+    assert_eq!(
+        body(server.get(&borrower, "/api/v1/library").await).await,
+        changed,
+        "refusals change nothing"
+    );
+}

@@ -142,6 +142,9 @@ pub struct RequestDetail {
     pub history: Vec<StatusEvent>,
     /// The attachments, oldest first, withdrawn ones included and marked.
     pub attachments: Vec<Attachment>,
+    /// The e-mails sent about the request, oldest first.
+    #[serde(default)]
+    pub notices: Vec<Notice>,
 }
 
 /// An uploaded document, as the "Uploaded Files" panel shows it.
@@ -251,4 +254,51 @@ pub struct ErrorDetail {
     pub code: String,
     /// A short sentence for people.
     pub message: String,
+}
+
+/// What a notice is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// To the patron, when the borrower marks a request received.
+    ReceivedWithAttachments,
+    /// To the borrowing library's ILL address, with one document URL.
+    DocumentUrl,
+}
+
+/// Where a notice stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeState {
+    /// Stored and waiting to be sent (again, after a failure).
+    Queued,
+    /// Handed to the mail server, or written to the outbox folder.
+    Sent,
+    /// Given up after repeated failures; staff may retry it.
+    Failed,
+}
+
+/// An e-mail Courier sends, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notice {
+    pub id: i64,
+    pub request_id: i64,
+    /// The attachment a document-URL notice carries.
+    pub attachment_id: Option<i64>,
+    pub kind: NoticeKind,
+    /// The recipient's address; "the patron" for the lending library.
+    pub recipient: String,
+    pub subject: String,
+    pub state: NoticeState,
+    /// How many times sending was tried.
+    pub attempts: u32,
+    /// Why the last try failed.
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When the next try is due, while queued.
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }

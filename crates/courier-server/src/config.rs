@@ -22,10 +22,15 @@ pub struct ServerConfig {
     pub mail_from: Option<String>,
     /// How long a staff sign-in lasts.
     pub session_ttl_seconds: u64,
+    /// The wait before a failed notice's second try; it doubles each time.
+    pub notice_retry_seconds: u64,
 }
 
 /// The default length of a staff sign-in: a working day and then some.
 pub const DEFAULT_SESSION_TTL_SECONDS: u64 = 12 * 60 * 60;
+
+/// The default first wait before a failed notice is tried again.
+pub const DEFAULT_NOTICE_RETRY_SECONDS: u64 = 30;
 
 impl ServerConfig {
     /// A configuration with only the data folder and the address set.
@@ -37,6 +42,7 @@ impl ServerConfig {
             smtp_url: None,
             mail_from: None,
             session_ttl_seconds: DEFAULT_SESSION_TTL_SECONDS,
+            notice_retry_seconds: DEFAULT_NOTICE_RETRY_SECONDS,
         }
     }
 
@@ -59,6 +65,7 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub session_ttl_seconds: Option<u64>,
+    pub notice_retry_seconds: Option<u64>,
 }
 
 impl FileConfig {

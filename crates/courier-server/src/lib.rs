@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod demo;
 pub mod documents;
 pub mod error;
+pub mod notices;
 pub mod patron;
 pub mod purge;
 pub mod tokens;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     pub session_ttl: chrono::Duration,
     pub track_limiter: Arc<patron::track::FailureLimiter>,
+    /// Wakes the notice worker when a notice is stored.
+    pub notice_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             public_url: config.public_url().into(),
             session_ttl: chrono::Duration::seconds(config.session_ttl_seconds as i64),
             track_limiter: Arc::new(patron::track::FailureLimiter::default()),
+            notice_wake: Arc::new(tokio::sync::Notify::new()),
         })
     }
 }
@@ -127,7 +131,19 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let state = AppState::open(&config)?;
     let (stop, mut stopped) = watch::channel(false);
 
+    let mailer = notices::Mailer::new(
+        config.smtp_url.as_deref(),
+        config.mail_from.as_deref(),
+        config.data_dir.join("outbox"),
+        std::time::Duration::from_secs(config.notice_retry_seconds),
+    )?;
     purge::spawn(state.clone(), stopped.clone());
+    notices::spawn(
+        state.clone(),
+        Arc::new(mailer),
+        state.notice_wake.clone(),
+        stopped.clone(),
+    );
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         let shutdown = async move {

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use courier_server::config::{FileConfig, DEFAULT_SESSION_TTL_SECONDS};
+use courier_server::config::{
+    FileConfig, DEFAULT_NOTICE_RETRY_SECONDS, DEFAULT_SESSION_TTL_SECONDS,
+};
 use courier_server::db::libraries::{self, NewLibrary};
 use courier_server::db::Store;
 use courier_server::{api, demo, ServerConfig};
@@ -40,6 +42,9 @@ struct Cli {
     /// How long a staff sign-in lasts, in seconds [default: 43200].
     #[arg(long, env = "COURIER_SESSION_TTL_SECONDS", global = true)]
     session_ttl_seconds: Option<u64>,
+    /// The first wait before a failed notice is tried again, in seconds; it doubles each try [default: 30].
+    #[arg(long, env = "COURIER_NOTICE_RETRY_SECONDS", global = true)]
+    notice_retry_seconds: Option<u64>,
     /// Log lines as `text` or `json`.
     #[arg(
         long,
@@ -173,6 +178,10 @@ fn resolve(cli: &Cli) -> anyhow::Result<ServerConfig> {
             .session_ttl_seconds
             .or(file.session_ttl_seconds)
             .unwrap_or(DEFAULT_SESSION_TTL_SECONDS),
+        notice_retry_seconds: cli
+            .notice_retry_seconds
+            .or(file.notice_retry_seconds)
+            .unwrap_or(DEFAULT_NOTICE_RETRY_SECONDS),
     })
 }
 

@@ -4,6 +4,8 @@
 mod attachments;
 mod auth;
 mod changes;
+mod library;
+mod notices;
 mod openapi;
 mod requests;
 mod sessions;
@@ -47,6 +49,13 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/attachments/{id}", delete(attachments::withdraw))
         .route("/api/v1/changes", get(changes::since))
+        .route("/api/v1/library", get(library::show).put(library::update))
+        .route("/api/v1/notices", get(notices::list))
+        .route("/api/v1/notices/{id}/retry", post(notices::retry))
+        .route(
+            "/api/v1/attachments/{id}/notices",
+            post(notices::send_document_url),
+        )
         .method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{attachments, changes, requests, sessions};
+use super::{attachments, changes, library, notices, requests, sessions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,6 +14,8 @@ use super::{attachments, changes, requests, sessions};
         requests::list, requests::create, requests::show, requests::change_status,
         attachments::upload, attachments::list, attachments::content, attachments::withdraw,
         changes::since,
+        library::show, library::update,
+        notices::list, notices::send_document_url, notices::retry,
     ),
     modifiers(&BearerAuth),
 )]

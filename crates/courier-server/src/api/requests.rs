@@ -10,7 +10,9 @@ use serde::Deserialize;
 use super::{Json, Path, Query, Staff};
 use crate::db::requests::{self, ListFilter};
 use crate::db::to_secs;
+use crate::db::{attachments, notices};
 use crate::error::ApiError;
+use crate::notices::compose;
 use crate::AppState;
 
 /// The query of `GET /api/v1/requests`.
@@ -166,8 +168,12 @@ pub async fn change_status(
                 }
             }
 
-            let outcome = requests::move_status(conn, &member, id, change.status)
-                .and_then(|request| requests::detail(conn, &request, library_id, &doc_key, &public_url));
+            let outcome = requests::move_status(conn, &member, id, change.status).and_then(|request| {
+                if request.status == Status::Received {
+                    queue_received_notice(conn, &request, &doc_key, &public_url)?;
+                }
+                requests::detail(conn, &request, library_id, &doc_key, &public_url)
+            });
             let (status, body) = match &outcome {
                 Ok(detail) => (200, serde_json::to_string(detail).map_err(ApiError::internal)?),
                 // A refusal is remembered too, so that a retry gets the same answer.
@@ -185,6 +191,7 @@ pub async fn change_status(
         })
         .await?;
 
+    state.notice_wake.notify_one();
     let status = StatusCode::from_u16(status).map_err(ApiError::internal)?;
     let body: serde_json::Value = serde_json::from_str(&body).map_err(ApiError::internal)?;
     if status.is_success() {
@@ -193,6 +200,22 @@ pub async fn change_status(
         tracing::warn!(status = status.as_u16(), "status move refused");
     }
     Ok((status, Json(body)))
+}
+
+/// Stores the patron's "Received with Attachments" notice, in the same
+/// transaction as the move, when the borrowing library wants it.
+fn queue_received_notice(
+    conn: &rusqlite::Connection,
+    request: &requests::Request,
+    key: &crate::tokens::DocumentKey,
+    public_url: &str,
+) -> Result<(), ApiError> {
+    let stored = attachments::stored_for_request(conn, request.id)?;
+    if let Some(notice) = compose::received(request, &stored, key, public_url)? {
+        notices::queue(conn, &notice)?;
+        tracing::debug!(number = %request.number, "patron notice queued");
+    }
+    Ok(())
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {

@@ -97,8 +97,11 @@ pub fn add_library(conn: &Connection, new: &NewLibrary<'_>) -> Result<i64, ApiEr
             "a library symbol is 1 to 16 letters or digits",
         ));
     }
-    if new.name.trim().is_empty() {
-        return Err(ApiError::invalid("a library needs a name"));
+    if new.name.trim().is_empty() || new.name.chars().any(char::is_control) || new.name.len() > 200
+    {
+        return Err(ApiError::invalid(
+            "a library needs a name of one line, at most 200 characters",
+        ));
     }
     let zone = parse_time_zone(new.time_zone)?;
     if by_symbol(conn, &symbol)?.is_some() {

@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod changes;
 pub mod libraries;
+pub mod notices;
 pub mod requests;
 
 use std::path::Path;
@@ -24,7 +25,10 @@ pub struct Store {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("schema.sql")),
+        M::up(include_str!("notices.sql")),
+    ])
 }
 
 impl Store {
@@ -32,16 +36,18 @@ impl Store {
     pub fn open(path: &Path) -> anyhow::Result<Store> {
         let manager = SqliteConnectionManager::file(path).with_init(|conn| {
             conn.busy_timeout(Duration::from_secs(10))?;
-            conn.execute_batch(
-                "PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = NORMAL;
-                 PRAGMA foreign_keys = ON;",
-            )
+            conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
         });
-        let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
 
-        let mut conn = pool.get()?;
+        // WAL mode is a property of the file: set it once, before the pool
+        // opens connections that could contend for it.
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
         migrations().to_latest(&mut conn)?;
+        drop(conn);
+
+        let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
 
         Ok(Store { pool })
     }

@@ -361,6 +361,7 @@ pub fn detail(
         next_statuses: request.status.next_for(request.kind, role),
         history: history(conn, request.id)?,
         attachments: attachments::for_request(conn, request, key, public_url, Utc::now())?,
+        notices: super::notices::for_request(conn, request.id, role == Role::Borrower)?,
         summary,
     })
 }
