@@ -1,6 +1,7 @@
 //! Native notifications for what staff should not miss.
 
 use courier_client::SyncEvent;
+use courier_core::api::NoticeKind;
 
 /// Shows one notification per event, without waiting for the desktop.
 pub fn announce(events: Vec<SyncEvent>) {
@@ -49,5 +50,26 @@ fn words(event: &SyncEvent) -> (String, String) {
                 status.label()
             ),
         ),
+        SyncEvent::NoticeFailed {
+            number,
+            title,
+            notice,
+            reason,
+            ..
+        } => {
+            let what = match notice {
+                NoticeKind::ReceivedWithAttachments => {
+                    "The patron's \u{201c}Received with Attachments\u{201d} e-mail"
+                }
+                NoticeKind::DocumentUrl => "The document URL e-mail",
+            };
+            (
+                format!("Notice failed: {number}"),
+                format!(
+                    "{what} for \u{201c}{title}\u{201d} could not be sent: {reason}. \
+                     Retry it from Full Request Details."
+                ),
+            )
+        }
     }
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use courier_core::api::{
-    Attachment, ChangePage, ErrorBody, NewRequest, RequestDetail, RequestPage, Session,
-    SessionCreate, StatusChange,
+    Attachment, ChangePage, ErrorBody, LibrarySettings, LibrarySettingsUpdate, NewRequest, Notice,
+    RequestDetail, RequestPage, Session, SessionCreate, StatusChange,
 };
 use courier_core::limits::check_file_size;
 use courier_core::{Role, Status};
@@ -242,6 +242,42 @@ impl StaffApi {
             .call(Method::GET, "/api/v1/changes")
             .query(&[("after", after)]);
         self.json(call).await
+    }
+
+    /// The settings of the signed-in staff's library.
+    pub async fn library(&self) -> Result<LibrarySettings, ClientError> {
+        self.json(self.call(Method::GET, "/api/v1/library")).await
+    }
+
+    /// Changes the library's settings; the server refuses bad input with a
+    /// message that says what to fix.
+    pub async fn update_library(
+        &self,
+        update: &LibrarySettingsUpdate,
+    ) -> Result<LibrarySettings, ClientError> {
+        self.json(self.call(Method::PUT, "/api/v1/library").json(update))
+            .await
+    }
+
+    /// The notices of a request, oldest first.
+    pub async fn notices(&self, request_id: i64) -> Result<Vec<Notice>, ClientError> {
+        let call = self
+            .call(Method::GET, "/api/v1/notices")
+            .query(&[("request", request_id)]);
+        self.json(call).await
+    }
+
+    /// Has the server e-mail an attachment's document URL to the borrowing
+    /// library's ILL address (lender staff only). Returns the stored notice.
+    pub async fn send_document_url(&self, attachment_id: i64) -> Result<Notice, ClientError> {
+        let path = format!("/api/v1/attachments/{attachment_id}/notices");
+        self.json(self.call(Method::POST, &path)).await
+    }
+
+    /// Queues a failed notice again.
+    pub async fn retry_notice(&self, notice_id: i64) -> Result<(), ClientError> {
+        let call = self.call(Method::POST, &format!("/api/v1/notices/{notice_id}/retry"));
+        check(self.send(call).await?).await.map(drop)
     }
 
     fn url(&self, path: &str) -> String {

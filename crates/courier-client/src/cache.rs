@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::SecondsFormat;
-use courier_core::api::{RequestDetail, RequestSummary, StaffInfo};
+use courier_core::api::{LibrarySettings, Notice, RequestDetail, RequestSummary, StaffInfo};
 use courier_core::{Role, Status};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     error           TEXT,
     queued_at       TEXT NOT NULL,
     done_at         TEXT
+);
+CREATE TABLE IF NOT EXISTS failed_notices (
+    id       INTEGER PRIMARY KEY,
+    attempts INTEGER NOT NULL
 );
 ";
 
@@ -95,6 +99,33 @@ impl Cache {
         let json =
             serde_json::to_string(staff).map_err(|e| ClientError::Protocol(e.to_string()))?;
         self.set_meta("staff", &json)
+    }
+
+    /// The library's settings as last seen, for reading offline.
+    pub fn library(&self) -> Result<Option<LibrarySettings>, ClientError> {
+        Ok(self
+            .meta("library")?
+            .and_then(|v| serde_json::from_str(&v).ok()))
+    }
+
+    /// Keeps the library's settings as the server just described them.
+    pub fn set_library(&self, settings: &LibrarySettings) -> Result<(), ClientError> {
+        let json =
+            serde_json::to_string(settings).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        self.set_meta("library", &json)
+    }
+
+    /// Records that `notice` has failed for good, and returns whether this
+    /// failure is new: a notice retried by staff that fails again, after more
+    /// tries, counts as a new failure.
+    pub fn record_failed_notice(&self, notice: &Notice) -> Result<bool, ClientError> {
+        let changed = self.lock().execute(
+            "INSERT INTO failed_notices (id, attempts) VALUES (?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts
+             WHERE attempts <> excluded.attempts",
+            params![notice.id, notice.attempts],
+        )?;
+        Ok(changed > 0)
     }
 
     /// Stores the requests of one change page and moves the cursor past it,

@@ -8,13 +8,15 @@
 
 use std::collections::HashSet;
 
-use courier_core::api::RequestDetail;
-use courier_core::{Kind, Role, Status};
+use courier_core::api::{
+    LibrarySettings, LibrarySettingsUpdate, Notice, NoticeKind, NoticeState, RequestDetail,
+};
+use courier_core::{Role, Status};
 use serde::Serialize;
 use tokio::sync::Mutex;
 use ts_rs::TS;
 
-use crate::view::{RequestRow, RequestView};
+use crate::view::{LibrarySettingsView, RequestRow, RequestView};
 use crate::{Cache, ClientError, ListQuery, OutboxState, StaffApi};
 
 /// Something staff should hear about, found while syncing.
@@ -23,7 +25,6 @@ use crate::{Cache, ClientError, ListQuery, OutboxState, StaffApi};
 pub enum SyncEvent {
     /// A lender uploaded a document to one of our borrowing requests.
     DocumentArrived {
-        #[ts(type = "number")]
         request_id: i64,
         number: String,
         title: String,
@@ -31,18 +32,24 @@ pub enum SyncEvent {
     },
     /// The borrower marked one of our lending requests received.
     LendingReceived {
-        #[ts(type = "number")]
         request_id: i64,
         number: String,
         title: String,
     },
     /// The server refused a change that had waited in the outbox.
     ChangeRefused {
-        #[ts(type = "number")]
         request_id: i64,
         number: String,
-        #[ts(as = "crate::shapes::Status")]
         status: Status,
+        reason: String,
+    },
+    /// A notice our library sent failed for good: the patron's "Received
+    /// with Attachments" e-mail (borrower) or a document URL (lender).
+    NoticeFailed {
+        request_id: i64,
+        number: String,
+        title: String,
+        notice: NoticeKind,
         reason: String,
     },
 }
@@ -54,6 +61,8 @@ pub struct SyncReport {
     pub online: bool,
     /// How many changed requests were stored.
     pub pulled: usize,
+    /// The ids of the requests stored, so that open views can redraw.
+    pub changed: Vec<i64>,
     /// How many queued changes the server made.
     pub sent: usize,
     pub events: Vec<SyncEvent>,
@@ -112,8 +121,9 @@ impl Desk {
             let (sent, refused) = self.flush().await?;
             report.sent = sent;
             report.events.extend(refused);
-            let (pulled, events) = self.pull().await?;
-            report.pulled = pulled;
+            let (changed, events) = self.pull().await?;
+            report.pulled = changed.len();
+            report.changed = changed;
             report.events.extend(events);
             Ok::<(), ClientError>(())
         };
@@ -128,29 +138,115 @@ impl Desk {
         }
     }
 
-    /// Follows `/api/v1/changes` from the cache's cursor to the end. The
-    /// first sync of an empty cache fills it and reports no events.
-    async fn pull(&self) -> Result<(usize, Vec<SyncEvent>), ClientError> {
+    /// Follows `/api/v1/changes` from the cache's cursor to the end; returns
+    /// the ids of the requests stored. The first sync of an empty cache fills
+    /// it and reports no events.
+    async fn pull(&self) -> Result<(Vec<i64>, Vec<SyncEvent>), ClientError> {
         let first_sync = self.cache.cursor()? == 0;
-        let mut pulled = 0;
+        let mut pulled = Vec::new();
         let mut events = Vec::new();
 
         loop {
             let after = self.cache.cursor()?;
             let page = self.api.changes(after).await?;
             let before = self.cache.apply(&page.requests, page.next)?;
-            pulled += page.requests.len();
-            if !first_sync {
-                for (old, new) in before.iter().zip(&page.requests) {
+            pulled.extend(page.requests.iter().map(|r| r.summary.id));
+            for (old, new) in before.iter().zip(&page.requests) {
+                let failed = self.new_failures(new)?;
+                if !first_sync {
                     events.extend(events_between(old.as_ref(), new));
+                    events.extend(failed);
                 }
             }
             if !page.has_more || page.next <= after {
                 break;
             }
         }
-        tracing::debug!(pulled, events = events.len(), "pulled changes");
+        tracing::debug!(
+            pulled = pulled.len(),
+            events = events.len(),
+            "pulled changes"
+        );
         Ok((pulled, events))
+    }
+
+    /// The notices of `request` that our library sent and that failed for
+    /// good since the cache last saw them. Each failure is recorded in the
+    /// cache, so it is announced once however the request reached the cache.
+    fn new_failures(&self, request: &RequestDetail) -> Result<Vec<SyncEvent>, ClientError> {
+        let summary = &request.summary;
+        let mut events = Vec::new();
+        for notice in request.notices.iter().filter(|n| is_ours(n, summary.role)) {
+            if notice.state != NoticeState::Failed || !self.cache.record_failed_notice(notice)? {
+                continue;
+            }
+            tracing::warn!(number = %summary.number, notice_id = notice.id, "notice failed");
+            events.push(SyncEvent::NoticeFailed {
+                request_id: summary.id,
+                number: summary.number.clone(),
+                title: summary.title.clone(),
+                notice: notice.kind,
+                reason: notice.last_error.clone().unwrap_or_default(),
+            });
+        }
+        Ok(events)
+    }
+
+    /// The library's settings: fresh from the server when it answers (and
+    /// kept in the cache), the cached ones, read-only, when it does not.
+    pub async fn library(&self) -> Result<LibrarySettingsView, ClientError> {
+        match self.api.library().await {
+            Ok(settings) => {
+                self.cache.set_library(&settings)?;
+                Ok(LibrarySettingsView {
+                    settings,
+                    offline: false,
+                })
+            }
+            Err(error) if error.is_offline() => match self.cache.library()? {
+                Some(settings) => Ok(LibrarySettingsView {
+                    settings,
+                    offline: true,
+                }),
+                None => Err(error),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Saves the library's settings on the server; a refusal carries the
+    /// server's message, and nothing is kept.
+    pub async fn save_library(
+        &self,
+        update: &LibrarySettingsUpdate,
+    ) -> Result<LibrarySettings, ClientError> {
+        let settings = self.api.update_library(update).await?;
+        self.cache.set_library(&settings)?;
+        tracing::debug!(library = %settings.symbol, "library settings saved");
+        Ok(settings)
+    }
+
+    /// Has the server e-mail an attachment's document URL to the borrowing
+    /// library, then refreshes the request so that the notice is listed.
+    pub async fn send_document_url(
+        &self,
+        request_id: i64,
+        attachment_id: i64,
+    ) -> Result<Notice, ClientError> {
+        let notice = self.api.send_document_url(attachment_id).await?;
+        if let Err(error) = self.refresh(request_id).await {
+            tracing::debug!(request_id, %error, "refresh after sending a document URL failed");
+        }
+        Ok(notice)
+    }
+
+    /// Queues a failed notice again, then refreshes its request.
+    pub async fn retry_notice(&self, request_id: i64, notice_id: i64) -> Result<(), ClientError> {
+        self.api.retry_notice(notice_id).await?;
+        if let Err(error) = self.refresh(request_id).await {
+            tracing::debug!(request_id, %error, "refresh after a retry failed");
+        }
+        Ok(())
     }
 
     /// Sends every queued change, oldest first. Stops at the first that
@@ -323,11 +419,12 @@ fn events_between(old: Option<&RequestDetail>, new: &RequestDetail) -> Vec<SyncE
     events
 }
 
-/// Whether moving `request` to `to` from Full Request Details asks staff to
-/// confirm first: shipping a copy request that has no attachment, since the
-/// article is what the borrower waits for (SPEC section 2, the ship prompt).
-pub fn ship_prompt_needed(request: &RequestDetail, to: Status) -> bool {
-    to == Status::Shipped
-        && request.summary.kind == Kind::Copy
-        && request.attachments.iter().all(|a| a.withdrawn_at.is_some())
+/// Whether `notice` was sent by the library that takes `role`: the patron's
+/// e-mail by the borrower, a document URL by the lender. Only that library's
+/// staff hear when it fails.
+fn is_ours(notice: &Notice, role: Role) -> bool {
+    match notice.kind {
+        NoticeKind::ReceivedWithAttachments => role == Role::Borrower,
+        NoticeKind::DocumentUrl => role == Role::Lender,
+    }
 }

@@ -9,19 +9,19 @@
 //!   cache, kept fresh by following `/api/v1/changes`, and status changes
 //!   sent through the outbox so that each reaches the server exactly once,
 //!   even across a crash or a night offline.
-//! - [`view`] holds the shapes the staff interface receives; their TypeScript
-//!   twins are generated from them (see `tests/bindings.rs`).
+//! - [`view`] holds the shapes the staff interface receives. Their TypeScript
+//!   bindings, and those of the API types of `courier_core::api`, are
+//!   generated from the Rust types (see `tests/bindings.rs`).
 
 mod api;
 mod cache;
 mod desk;
 mod error;
 mod outbox;
-pub mod shapes;
 pub mod view;
 
 pub use api::{Created, RequestQuery, StaffApi, Upload};
 pub use cache::{Cache, ListQuery};
-pub use desk::{ship_prompt_needed, ChangeOutcome, Desk, SyncEvent, SyncReport};
+pub use desk::{ChangeOutcome, Desk, SyncEvent, SyncReport};
 pub use error::ClientError;
 pub use outbox::{OutboxEntry, OutboxState};

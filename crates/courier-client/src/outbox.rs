@@ -48,13 +48,10 @@ impl OutboxState {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct OutboxEntry {
     /// The order changes were made in, and are sent in.
-    #[ts(type = "number")]
     pub seq: i64,
-    #[ts(type = "number")]
     pub request_id: i64,
     /// The request's number, for messages about the change.
     pub number: String,
-    #[ts(as = "crate::shapes::Status")]
     pub status: Status,
     /// Sent as `Idempotency-Key`; the same for every try of this change.
     pub idempotency_key: String,

@@ -1,10 +1,11 @@
 //! What the staff interface receives from the desktop shell.
 //!
-//! These carry the real `courier_core` types in Rust; `#[ts(as = ...)]` points
-//! ts-rs at their twins in [`crate::shapes`] for the TypeScript side.
+//! These carry the real `courier_core` types, whose TypeScript bindings come
+//! from courier-core's `ts` feature, so the interface reads exactly what the
+//! server sends.
 
 use chrono::{DateTime, Utc};
-use courier_core::api::{Attachment, RequestDetail, RequestSummary, StaffInfo};
+use courier_core::api::{Attachment, LibrarySettings, RequestDetail, RequestSummary, StaffInfo};
 use courier_core::Status;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -14,7 +15,6 @@ use crate::OutboxEntry;
 /// Who is signed in, where, and whether the server answers.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SignedIn {
-    #[ts(as = "crate::shapes::StaffInfo")]
     pub staff: StaffInfo,
     pub server_url: String,
     pub offline: bool,
@@ -26,13 +26,10 @@ pub struct SignedIn {
 /// One line of a Request Manager list.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RequestRow {
-    #[ts(as = "crate::shapes::RequestSummary")]
     pub request: RequestSummary,
     /// The statuses staff may move it to, for the brief list's bulk change.
-    #[ts(as = "Vec<crate::shapes::Status>")]
     pub next_statuses: Vec<Status>,
     /// The status a change still waiting in the outbox will move it to.
-    #[ts(as = "Option<crate::shapes::Status>")]
     pub queued_status: Option<Status>,
 }
 
@@ -47,7 +44,6 @@ pub struct RequestList {
 /// Full Request Details.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RequestView {
-    #[ts(as = "crate::shapes::RequestDetail")]
     pub request: RequestDetail,
     /// Changes to this request still waiting for the server, or refused.
     pub outbox: Vec<OutboxEntry>,
@@ -73,7 +69,6 @@ pub enum ChangeView {
 /// A status and the words staff see for it, from `Status::label`.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct StatusLabel {
-    #[ts(as = "crate::shapes::Status")]
     pub status: Status,
     pub label: String,
 }
@@ -94,8 +89,15 @@ impl StatusLabel {
 /// The Uploaded Files panel's list, fresh from the server or cached.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AttachmentList {
-    #[ts(as = "Vec<crate::shapes::Attachment>")]
     pub attachments: Vec<Attachment>,
+    pub offline: bool,
+}
+
+/// The staff's own library settings ("Patron Notification Set-up"), fresh
+/// from the server or, offline, as last seen and read-only.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LibrarySettingsView {
+    pub settings: LibrarySettings,
     pub offline: bool,
 }
 
@@ -104,9 +106,7 @@ pub struct AttachmentList {
 pub struct UploadProgress {
     /// The file's place in the window's list.
     pub file: u32,
-    #[ts(type = "number")]
     pub sent: u64,
-    #[ts(type = "number")]
     pub total: u64,
 }
 
@@ -114,13 +114,8 @@ pub struct UploadProgress {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum UploadView {
-    Uploaded {
-        #[ts(as = "crate::shapes::Attachment")]
-        attachment: Attachment,
-    },
-    Refused {
-        reason: String,
-    },
+    Uploaded { attachment: Attachment },
+    Refused { reason: String },
 }
 
 /// The health of the connection, sent to every window after each sync.

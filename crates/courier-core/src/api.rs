@@ -9,6 +9,7 @@ use crate::{Kind, Role, Status};
 /// A library as other records name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LibraryRef {
     /// The library's short symbol, such as `BVAS`.
     pub symbol: String,
@@ -19,6 +20,7 @@ pub struct LibraryRef {
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StaffInfo {
     /// The staff member's user name.
     pub username: String,
@@ -29,6 +31,7 @@ pub struct StaffInfo {
 /// The body of `POST /api/v1/sessions`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionCreate {
     /// The staff member's user name.
     pub username: String,
@@ -39,6 +42,7 @@ pub struct SessionCreate {
 /// A new session: the bearer token for every later call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Session {
     /// The bearer token; keep it secret.
     pub token: String,
@@ -51,6 +55,7 @@ pub struct Session {
 /// The person who asked for the item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Patron {
     /// The patron's name.
     pub name: String,
@@ -63,6 +68,7 @@ pub struct Patron {
 /// The body of `POST /api/v1/requests`: a borrower's new request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewRequest {
     /// The lending library's symbol.
     pub lender: String,
@@ -89,6 +95,7 @@ pub struct NewRequest {
 /// A request as the lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequestSummary {
     pub id: i64,
     /// The number staff and patrons quote, such as `ILL-2026-000123`.
@@ -114,6 +121,7 @@ pub struct RequestSummary {
 /// One status move in a request's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusEvent {
     /// The status before; `None` for the creation of the request.
     pub from: Option<Status>,
@@ -128,6 +136,7 @@ pub struct StatusEvent {
 /// A request with everything on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequestDetail {
     #[serde(flatten)]
     pub summary: RequestSummary,
@@ -150,6 +159,7 @@ pub struct RequestDetail {
 /// An uploaded document, as the "Uploaded Files" panel shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Attachment {
     pub id: i64,
     pub request_id: i64,
@@ -181,6 +191,7 @@ pub struct Attachment {
 /// The body of `POST /api/v1/requests/{id}/status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusChange {
     pub status: Status,
 }
@@ -188,6 +199,7 @@ pub struct StatusChange {
 /// A page of requests.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequestPage {
     pub requests: Vec<RequestSummary>,
     pub page: u32,
@@ -199,6 +211,7 @@ pub struct RequestPage {
 /// What changed since a change number, for the desktop cache.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChangePage {
     /// The change number asked for.
     pub after: i64,
@@ -213,6 +226,7 @@ pub struct ChangePage {
 /// A library's own settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LibrarySettings {
     pub symbol: String,
     pub name: String,
@@ -231,6 +245,7 @@ pub struct LibrarySettings {
 /// The body of `PUT /api/v1/library`: the settings staff may change.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LibrarySettingsUpdate {
     pub ill_email: String,
     pub time_zone: String,
@@ -242,6 +257,7 @@ pub struct LibrarySettingsUpdate {
 /// The body of every error response.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
@@ -249,6 +265,7 @@ pub struct ErrorBody {
 /// What went wrong, for programs (`code`) and for people (`message`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorDetail {
     /// A stable word such as `not_found` or `status_refused`.
     pub code: String,
@@ -259,6 +276,7 @@ pub struct ErrorDetail {
 /// What a notice is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     /// To the patron, when the borrower marks a request received.
@@ -270,6 +288,7 @@ pub enum NoticeKind {
 /// Where a notice stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeState {
     /// Stored and waiting to be sent (again, after a failure).
@@ -283,6 +302,7 @@ pub enum NoticeState {
 /// An e-mail Courier sends, as staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notice {
     pub id: i64,
     pub request_id: i64,

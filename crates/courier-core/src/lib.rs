@@ -17,4 +17,4 @@ pub use access::{access_state, access_text, AccessState};
 pub use filetype::FileType;
 pub use limits::{DownloadLimit, ExpiryDays, LimitError, MAX_FILE_SIZE};
 pub use number::RequestNumber;
-pub use status::{Kind, MoveError, Role, Status};
+pub use status::{ship_prompt_needed, Kind, MoveError, Role, Status};

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// Whether a request asks for a copy to keep or a physical item to return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Non-returnable: an article or a chapter, delivered as a document.
@@ -47,6 +48,7 @@ impl FromStr for Kind {
 /// The side a library takes on one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The library that supplies the item and uploads documents.
@@ -87,6 +89,7 @@ pub struct UnknownWord(pub String);
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// New; waiting for the lender's answer.
@@ -182,6 +185,17 @@ impl Status {
             .filter(|to| allowed_by(self, *to, kind) == Some(role))
             .collect()
     }
+}
+
+/// Whether moving a request to `to` from Full Request Details asks staff to
+/// confirm first, in the ship prompt: only shipping a copy request that has no
+/// attachment, since the article is what the borrower waits for. `attachments`
+/// counts the attachments still on the request, withdrawn ones excepted.
+///
+/// The brief list of the Request Manager never asks, for one request or many;
+/// its callers do not call this.
+pub fn ship_prompt_needed(kind: Kind, to: Status, attachments: u32) -> bool {
+    to == Status::Shipped && kind == Kind::Copy && attachments == 0
 }
 
 /// The side that may make a move, or `None` when the move does not exist.
@@ -378,6 +392,29 @@ mod tests {
         assert!(Shipped.visible_to_patron());
         assert!(Received.visible_to_patron());
         assert!(!Cancelled.visible_to_patron());
+    }
+
+    #[test]
+    fn shipping_a_copy_request_without_attachment_asks_first() {
+        assert!(ship_prompt_needed(Copy, Shipped, 0));
+    }
+
+    #[test]
+    fn shipping_a_copy_request_with_an_attachment_asks_nothing() {
+        assert!(!ship_prompt_needed(Copy, Shipped, 1));
+        assert!(!ship_prompt_needed(Copy, Shipped, 3));
+    }
+
+    #[test]
+    fn shipping_a_loan_request_asks_nothing_even_without_attachment() {
+        assert!(!ship_prompt_needed(Loan, Shipped, 0));
+    }
+
+    #[test]
+    fn only_the_move_to_shipped_asks() {
+        for to in Status::ALL.into_iter().filter(|s| *s != Shipped) {
+            assert!(!ship_prompt_needed(Copy, to, 0), "{to}");
+        }
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! one at a time (with the ship prompt) or many at once (without it).
 
 use courier_client::view::{ChangeView, RequestList, RequestView, StatusLabel};
-use courier_client::{ship_prompt_needed, ChangeOutcome, Desk, ListQuery};
-use courier_core::{Role, Status};
+use courier_client::{ChangeOutcome, Desk, ListQuery};
+use courier_core::{ship_prompt_needed, Role, Status};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
@@ -61,7 +61,10 @@ pub async fn change_status(
     let request = desk.view(id).await.map_err(|e| e.to_string())?.request;
     let number = request.summary.number.clone();
 
-    if ship_prompt_needed(&request, status) && !confirm_ship(&app, &number).await {
+    let summary = &request.summary;
+    if ship_prompt_needed(summary.kind, status, summary.attachment_count)
+        && !confirm_ship(&app, &number).await
+    {
         return Ok(ChangeView::Kept { number });
     }
     change_one(&desk, id, number, status).await

@@ -3,6 +3,26 @@ import type { NoticeKind } from "./NoticeKind";
 import type { NoticeState } from "./NoticeState";
 
 /**
- * `courier_core::api::Notice`.
+ * An e-mail Courier sends, as staff see it.
  */
-export type Notice = { id: number, request_id: number, attachment_id: number | null, kind: NoticeKind, recipient: string, subject: string, state: NoticeState, attempts: number, last_error: string | null, created_at: string, sent_at: string | null, next_attempt_at: string | null, };
+export type Notice = { id: number, request_id: number, 
+/**
+ * The attachment a document-URL notice carries.
+ */
+attachment_id: number | null, kind: NoticeKind, 
+/**
+ * The recipient's address; "the patron" for the lending library.
+ */
+recipient: string, subject: string, state: NoticeState, 
+/**
+ * How many times sending was tried.
+ */
+attempts: number, 
+/**
+ * Why the last try failed.
+ */
+last_error: string | null, created_at: string, sent_at: string | null, 
+/**
+ * When the next try is due, while queued.
+ */
+next_attempt_at: string | null, };

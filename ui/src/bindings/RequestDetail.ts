@@ -9,6 +9,42 @@ import type { Status } from "./Status";
 import type { StatusEvent } from "./StatusEvent";
 
 /**
- * `courier_core::api::RequestDetail`.
+ * A request with everything on it.
  */
-export type RequestDetail = { volume: string | null, issue: string | null, pages: string | null, patron: Patron | null, next_statuses: Array<Status>, history: Array<StatusEvent>, attachments: Array<Attachment>, notices: Array<Notice>, id: number, number: string, kind: Kind, status: Status, title: string, author: string | null, journal: string | null, year: string | null, lender: LibraryRef, borrower: LibraryRef, role: Role, patron_name: string | null, attachment_count: number, created_at: string, updated_at: string, };
+export type RequestDetail = { volume: string | null, issue: string | null, pages: string | null, 
+/**
+ * The patron's details; shown to the borrowing library only.
+ */
+patron: Patron | null, 
+/**
+ * The statuses the signed-in staff may move the request to.
+ */
+next_statuses: Array<Status>, 
+/**
+ * Every move, oldest first.
+ */
+history: Array<StatusEvent>, 
+/**
+ * The attachments, oldest first, withdrawn ones included and marked.
+ */
+attachments: Array<Attachment>, 
+/**
+ * The e-mails sent about the request, oldest first.
+ */
+notices: Array<Notice>, id: number, 
+/**
+ * The number staff and patrons quote, such as `ILL-2026-000123`.
+ */
+number: string, kind: Kind, status: Status, title: string, author: string | null, journal: string | null, year: string | null, lender: LibraryRef, borrower: LibraryRef, 
+/**
+ * The side the signed-in staff's library takes on this request.
+ */
+role: Role, 
+/**
+ * The patron's name; shown to the borrowing library only.
+ */
+patron_name: string | null, 
+/**
+ * How many attachments are on the request, withdrawn ones excepted.
+ */
+attachment_count: number, created_at: string, updated_at: string, };

@@ -5,6 +5,22 @@ import type { Role } from "./Role";
 import type { Status } from "./Status";
 
 /**
- * `courier_core::api::RequestSummary`.
+ * A request as the lists show it.
  */
-export type RequestSummary = { id: number, number: string, kind: Kind, status: Status, title: string, author: string | null, journal: string | null, year: string | null, lender: LibraryRef, borrower: LibraryRef, role: Role, patron_name: string | null, attachment_count: number, created_at: string, updated_at: string, };
+export type RequestSummary = { id: number, 
+/**
+ * The number staff and patrons quote, such as `ILL-2026-000123`.
+ */
+number: string, kind: Kind, status: Status, title: string, author: string | null, journal: string | null, year: string | null, lender: LibraryRef, borrower: LibraryRef, 
+/**
+ * The side the signed-in staff's library takes on this request.
+ */
+role: Role, 
+/**
+ * The patron's name; shown to the borrowing library only.
+ */
+patron_name: string | null, 
+/**
+ * How many attachments are on the request, withdrawn ones excepted.
+ */
+attachment_count: number, created_at: string, updated_at: string, };

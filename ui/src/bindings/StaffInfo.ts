@@ -2,6 +2,14 @@
 import type { LibraryRef } from "./LibraryRef";
 
 /**
- * `courier_core::api::StaffInfo`.
+ * Who is signed in.
  */
-export type StaffInfo = { username: string, library: LibraryRef, };
+export type StaffInfo = { 
+/**
+ * The staff member's user name.
+ */
+username: string, 
+/**
+ * The library they work for.
+ */
+library: LibraryRef, };

@@ -2,6 +2,18 @@
 import type { Status } from "./Status";
 
 /**
- * `courier_core::api::StatusEvent`.
+ * One status move in a request's history.
  */
-export type StatusEvent = { from: Status | null, to: Status, by_library: string, by_staff: string, at: string, };
+export type StatusEvent = { 
+/**
+ * The status before; `None` for the creation of the request.
+ */
+from: Status | null, to: Status, 
+/**
+ * The symbol of the library whose staff made the move.
+ */
+by_library: string, 
+/**
+ * The user name of the staff member who made the move.
+ */
+by_staff: string, at: string, };
