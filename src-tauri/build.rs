@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "get_settings",
     "save_settings",
+    "library_settings",
+    "save_library_settings",
     "status_labels",
     "list_requests",
     "request_details",
@@ -22,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "list_attachments",
     "download_attachment",
     "copy_document_url",
+    "send_document_url",
+    "retry_notice",
 ];
 
 fn main() {

@@ -45,6 +45,11 @@ pub async fn sync_once(app: &AppHandle, desk: &Desk) -> bool {
             if report.online {
                 sync_state.last_synced_at = Some(Utc::now());
             }
+            if !report.changed.is_empty() {
+                // Open Full Request Details redraw what changed, such as a
+                // notice that went from queued to sent.
+                let _ = app.emit("requests-changed", &report.changed);
+            }
             notify::announce(report.events);
         }
         Err(error) => {

@@ -6,6 +6,10 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AttachmentList } from "./bindings/AttachmentList";
 import type { ChangeView } from "./bindings/ChangeView";
 import type { DesktopSettings } from "./bindings/DesktopSettings";
+import type { LibrarySettings } from "./bindings/LibrarySettings";
+import type { LibrarySettingsUpdate } from "./bindings/LibrarySettingsUpdate";
+import type { LibrarySettingsView } from "./bindings/LibrarySettingsView";
+import type { Notice } from "./bindings/Notice";
 import type { RequestList } from "./bindings/RequestList";
 import type { RequestView } from "./bindings/RequestView";
 import type { Role } from "./bindings/Role";
@@ -25,6 +29,9 @@ export const api = {
   getSettings: () => invoke<DesktopSettings>("get_settings"),
   saveSettings: (settings: DesktopSettings) =>
     invoke<DesktopSettings>("save_settings", { settings }),
+  librarySettings: () => invoke<LibrarySettingsView>("library_settings"),
+  saveLibrarySettings: (update: LibrarySettingsUpdate) =>
+    invoke<LibrarySettings>("save_library_settings", { update }),
   statusLabels: () => invoke<StatusLabel[]>("status_labels"),
   listRequests: (role: Role | null, statuses: Status[], search: string) =>
     invoke<RequestList>("list_requests", { role, statuses, search: search || null }),
@@ -61,6 +68,10 @@ export const api = {
   downloadAttachment: (requestId: number, attachmentId: number, filename: string) =>
     invoke<string | null>("download_attachment", { requestId, attachmentId, filename }),
   copyDocumentUrl: (url: string) => invoke<null>("copy_document_url", { url }),
+  sendDocumentUrl: (requestId: number, attachmentId: number) =>
+    invoke<Notice>("send_document_url", { requestId, attachmentId }),
+  retryNotice: (requestId: number, noticeId: number) =>
+    invoke<null>("retry_notice", { requestId, noticeId }),
 };
 
 /** The words staff see for each status, from the Rust side. */

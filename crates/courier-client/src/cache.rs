@@ -9,7 +9,9 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::SecondsFormat;
-use courier_core::api::{LibrarySettings, Notice, RequestDetail, RequestSummary, StaffInfo};
+use courier_core::api::{
+    LibrarySettings, Notice, NoticeState, RequestDetail, RequestSummary, StaffInfo,
+};
 use courier_core::{Role, Status};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -115,17 +117,30 @@ impl Cache {
         self.set_meta("library", &json)
     }
 
-    /// Records that `notice` has failed for good, and returns whether this
-    /// failure is new: a notice retried by staff that fails again, after more
-    /// tries, counts as a new failure.
-    pub fn record_failed_notice(&self, notice: &Notice) -> Result<bool, ClientError> {
-        let changed = self.lock().execute(
+    /// Notes the state of one of our notices and returns whether it has just
+    /// failed for good: failed now, and not failed (with as many tries) when
+    /// last noted. A notice retried by staff that fails again is a new
+    /// failure.
+    pub fn note_notice(&self, notice: &Notice) -> Result<bool, ClientError> {
+        let conn = self.lock();
+        if notice.state != NoticeState::Failed {
+            conn.execute("DELETE FROM failed_notices WHERE id = ?1", [notice.id])?;
+            return Ok(false);
+        }
+        let changed = conn.execute(
             "INSERT INTO failed_notices (id, attempts) VALUES (?1, ?2)
              ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts
              WHERE attempts <> excluded.attempts",
             params![notice.id, notice.attempts],
         )?;
         Ok(changed > 0)
+    }
+
+    /// Forgets that a notice failed, once staff have asked for it again.
+    pub fn forget_failed_notice(&self, notice_id: i64) -> Result<(), ClientError> {
+        self.lock()
+            .execute("DELETE FROM failed_notices WHERE id = ?1", [notice_id])?;
+        Ok(())
     }
 
     /// Stores the requests of one change page and moves the cursor past it,

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use courier_core::api::{
-    LibrarySettings, LibrarySettingsUpdate, Notice, NoticeKind, NoticeState, RequestDetail,
+    LibrarySettings, LibrarySettingsUpdate, Notice, NoticeKind, RequestDetail,
 };
 use courier_core::{Role, Status};
 use serde::Serialize;
@@ -177,7 +177,7 @@ impl Desk {
         let summary = &request.summary;
         let mut events = Vec::new();
         for notice in request.notices.iter().filter(|n| is_ours(n, summary.role)) {
-            if notice.state != NoticeState::Failed || !self.cache.record_failed_notice(notice)? {
+            if !self.cache.note_notice(notice)? {
                 continue;
             }
             tracing::warn!(number = %summary.number, notice_id = notice.id, "notice failed");
@@ -243,6 +243,7 @@ impl Desk {
     /// Queues a failed notice again, then refreshes its request.
     pub async fn retry_notice(&self, request_id: i64, notice_id: i64) -> Result<(), ClientError> {
         self.api.retry_notice(notice_id).await?;
+        self.cache.forget_failed_notice(notice_id)?;
         if let Err(error) = self.refresh(request_id).await {
             tracing::debug!(request_id, %error, "refresh after a retry failed");
         }

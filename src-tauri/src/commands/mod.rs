@@ -2,6 +2,7 @@
 //! calls `courier-client`, and turns errors into sentences for the screen.
 
 mod files;
+mod notices;
 mod requests;
 mod session;
 mod settings;
@@ -19,6 +20,8 @@ pub fn handler() -> impl Fn(Invoke<Wry>) -> bool + Send + Sync + 'static {
         session::sync_now,
         settings::get_settings,
         settings::save_settings,
+        settings::library_settings,
+        settings::save_library_settings,
         requests::status_labels,
         requests::list_requests,
         requests::request_details,
@@ -30,5 +33,7 @@ pub fn handler() -> impl Fn(Invoke<Wry>) -> bool + Send + Sync + 'static {
         files::list_attachments,
         files::download_attachment,
         files::copy_document_url,
+        notices::send_document_url,
+        notices::retry_notice,
     ]
 }

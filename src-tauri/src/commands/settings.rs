@@ -1,7 +1,9 @@
 //! Settings: the embedded server's address, the public URL patrons get, or a
-//! remote server instead.
+//! remote server instead; and the library's own settings, its "Patron
+//! Notification Set-up", kept by the server.
 
-use courier_client::view::DesktopSettings;
+use courier_client::view::{DesktopSettings, LibrarySettingsView};
+use courier_core::api::{LibrarySettings, LibrarySettingsUpdate};
 use tauri::{AppHandle, State};
 
 use crate::state::AppState;
@@ -33,4 +35,30 @@ pub async fn save_settings(
     }
     embedded::restart(&app).await?;
     Ok(settings)
+}
+
+/// The signed-in staff's library settings; the cached ones, marked offline,
+/// when the server cannot be reached.
+#[tauri::command]
+pub async fn library_settings(state: State<'_, AppState>) -> Result<LibrarySettingsView, String> {
+    state
+        .desk()
+        .await?
+        .library()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Saves the library settings; a refusal is the server's message.
+#[tauri::command]
+pub async fn save_library_settings(
+    state: State<'_, AppState>,
+    update: LibrarySettingsUpdate,
+) -> Result<LibrarySettings, String> {
+    state
+        .desk()
+        .await?
+        .save_library(&update)
+        .await
+        .map_err(|e| e.to_string())
 }

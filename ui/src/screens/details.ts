@@ -1,16 +1,21 @@
 // Full Request Details: citation, patron, status and its history, the
 // status change (with the ship prompt, asked by the shell), Upload Document,
-// and the Uploaded Files panel.
+// the Uploaded Files panel and the request's notices.
 
-import { listen } from "@tauri-apps/api/event";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import { api, label, message } from "../api";
 import type { Attachment } from "../bindings/Attachment";
 import type { RequestView } from "../bindings/RequestView";
 import type { Status } from "../bindings/Status";
 import { h, mount, size, toast, when } from "../dom";
+import { drawNotices } from "./notices";
+
+/** The event listeners of the request on screen, dropped when it goes. */
+const listening: UnlistenFn[] = [];
 
 export async function showDetails(screen: HTMLElement, id: number): Promise<void> {
+  for (const unlisten of listening.splice(0)) unlisten();
   let view: RequestView;
   try {
     view = await api.requestDetails(id);
@@ -20,6 +25,7 @@ export async function showDetails(screen: HTMLElement, id: number): Promise<void
   }
   const r = view.request;
   const files = h("section", { class: "card files", id: "uploaded-files" });
+  const notices = h("section", { class: "card notices", id: "notices" });
   const reload = () => void showDetails(screen, id);
 
   mount(
@@ -66,14 +72,29 @@ export async function showDetails(screen: HTMLElement, id: number): Promise<void
         ),
       ),
       files,
+      notices,
     ),
   );
   drawFiles(files, view, reload);
+  drawNotices(notices, view, reload);
 
-  const unlisten = await listen<number>("attachments-changed", (event) => {
-    if (event.payload === id && location.hash === `#/request/${id}`) reload();
-  });
-  window.addEventListener("hashchange", () => unlisten(), { once: true });
+  const here = () => location.hash === `#/request/${id}`;
+  listening.push(
+    await listen<number>("attachments-changed", (event) => {
+      if (event.payload === id && here()) reload();
+    }),
+    // A sync brought news of this request: redraw its notices, whose state
+    // the server's mail worker moves on by itself.
+    await listen<number[]>("requests-changed", async (event) => {
+      if (!event.payload.includes(id) || !here()) return;
+      try {
+        drawNotices(notices, await api.requestDetails(id), reload);
+      } catch (e) {
+        console.warn("could not redraw the notices", e);
+      }
+    }),
+  );
+  window.addEventListener("hashchange", () => listening.splice(0).forEach((unlisten) => unlisten()), { once: true });
 }
 
 function facts(rows: [string, string | null | undefined][]): HTMLElement {
@@ -128,12 +149,12 @@ function drawFiles(panel: HTMLElement, view: RequestView, reload: () => void): v
       : h("table", { class: "attachments" },
           h("thead", {}, h("tr", {},
             ["Description", "File", "Size", "Pages", "SHA-256", "Uploaded", "Access", ""].map((t) => h("th", {}, t)))),
-          h("tbody", {}, live.map((a) => attachmentRow(a, borrower, reload))),
+          h("tbody", {}, live.map((a) => attachmentRow(a, borrower, view.offline, reload))),
         ),
   );
 }
 
-function attachmentRow(a: Attachment, borrower: boolean, reload: () => void): HTMLTableRowElement {
+function attachmentRow(a: Attachment, borrower: boolean, offline: boolean, reload: () => void): HTMLTableRowElement {
   return h("tr", { "data-attachment": a.id },
     h("td", {}, a.description),
     h("td", {}, a.filename),
@@ -170,6 +191,23 @@ function attachmentRow(a: Attachment, borrower: boolean, reload: () => void): HT
           }
         },
       }, "Copy document URL"),
+      !borrower &&
+        h("button", {
+          class: "send-url",
+          disabled: offline,
+          title: "E-mail the document URL to the borrowing library's ILL address",
+          onclick: async () => {
+            try {
+              const notice = await api.sendDocumentUrl(a.request_id, a.id);
+              toast(notice.state === "sent"
+                ? `Document URL e-mailed to ${notice.recipient}`
+                : `Document URL e-mail to ${notice.recipient} is queued`);
+              reload();
+            } catch (e) {
+              toast(message(e), "error");
+            }
+          },
+        }, "Send document URL"),
     ),
   );
 }

@@ -1,9 +1,11 @@
 // Settings: the embedded server's address and the public URL patrons get,
-// or a shared server instead.
+// or a shared server instead; below, once signed in, the library's Patron
+// Notification Set-up.
 
 import { api, message } from "../api";
 import { h, mount, toast } from "../dom";
 import { go, setSession, signedIn } from "../main";
+import { librarySetup } from "./library";
 
 export async function showSettings(screen: HTMLElement): Promise<void> {
   const s = await api.getSettings();
@@ -14,6 +16,7 @@ export async function showSettings(screen: HTMLElement): Promise<void> {
   const remoteUrl = h("input", { id: "remote-url", value: s.remote_url, placeholder: "https://courier.consortium.example.org" });
   const error = h("p", { class: "error", role: "alert" });
   const port = s.listen.split(":").pop() ?? "8470";
+  const library = signedIn() ? await librarySetup() : null;
 
   mount(
     screen,
@@ -53,5 +56,6 @@ export async function showSettings(screen: HTMLElement): Promise<void> {
       error,
       h("button", { type: "submit", class: "primary", id: "save-settings" }, "Save"),
     ),
+    library,
   );
 }

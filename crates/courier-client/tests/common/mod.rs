@@ -20,13 +20,20 @@ pub struct TestServer {
 
 impl TestServer {
     /// A server on a free loopback port, with the demo libraries and requests.
+    /// Without a mail server, it writes notices to `outbox/` in its data
+    /// folder.
     pub async fn demo() -> TestServer {
+        TestServer::demo_mailing_to(None).await
+    }
+
+    /// The same, sending notices to the mail server at `smtp_url`.
+    pub async fn demo_mailing_to(smtp_url: Option<String>) -> TestServer {
         let data = tempfile::tempdir().expect("data folder");
         courier_server::demo::fill(data.path()).expect("demo data");
         let listen: SocketAddr = "127.0.0.1:0".parse().expect("address");
-        let running = courier_server::start(ServerConfig::new(data.path().to_path_buf(), listen))
-            .await
-            .expect("server starts");
+        let mut config = ServerConfig::new(data.path().to_path_buf(), listen);
+        config.smtp_url = smtp_url;
+        let running = courier_server::start(config).await.expect("server starts");
         let addr = running.local_addr();
         TestServer {
             data,
