@@ -84,8 +84,17 @@ export async function openRequest(browser, number) {
   const search = await browser.waitFor("#search");
   await search.clear();
   await search.type(number);
-  const link = await browser.waitFor(`tr[data-number="${number}"] a.number`);
-  await link.click();
+  // The list redraws itself when a sync lands, which can replace the link
+  // between finding it and clicking it: find it again then.
+  for (let tries = 1; ; tries++) {
+    const link = await browser.waitFor(`tr[data-number="${number}"] a.number`);
+    try {
+      await link.click();
+      break;
+    } catch (error) {
+      if (tries >= 5 || !String(error).includes("stale element")) throw error;
+    }
+  }
   await browser.waitFor(`#details[data-number="${number}"]`);
 }
 
