@@ -85,7 +85,7 @@ describe('refusals', () => {
 
     await signInToTracking(page, courier.url, await patronOf(courier.api, 3));
     const descriptions = await page.locator('ul.documents h3').allInnerTexts();
-    assert.deepEqual(descriptions, ['Scan of skew.pdf']);
+    assert.deepEqual(descriptions, ['Typewriter scans as historical sources (Archival Practice), part 1']);
   });
 
   test('a wrong e-mail is refused without revealing the request, and the 6th failure gets 429', async () => {

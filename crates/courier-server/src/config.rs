@@ -46,10 +46,22 @@ impl ServerConfig {
         }
     }
 
-    /// The address patrons reach, without a trailing slash.
+    /// The address patrons reach, without a trailing slash. Unless set, it
+    /// is the listen address, with this machine's name in place of an
+    /// address that means "every interface" (`0.0.0.0`, `::`), which no
+    /// browser can open.
     pub fn public_url(&self) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
+            None if self.listen.ip().is_unspecified() => {
+                let host = gethostname::gethostname().to_string_lossy().into_owned();
+                let host = if host.is_empty() {
+                    "localhost".to_owned()
+                } else {
+                    host
+                };
+                format!("http://{host}:{}", self.listen.port())
+            }
             None => format!("http://{}", self.listen),
         }
     }
@@ -90,6 +102,17 @@ mod tests {
             ..config
         };
         assert_eq!(config.public_url(), "https://ill.example.org");
+    }
+
+    #[test]
+    fn every_interface_is_replaced_by_the_machines_name() {
+        let config = ServerConfig::new("d".into(), "0.0.0.0:8470".parse().unwrap());
+        let url = config.public_url();
+        assert!(
+            url.starts_with("http://") && url.ends_with(":8470"),
+            "{url}"
+        );
+        assert!(!url.contains("0.0.0.0"), "{url}");
     }
 
     #[test]

@@ -204,8 +204,16 @@ impl Demo<'_> {
         };
         let id = requests::create(self.conn, self.borrower, &new)?;
 
-        for (name, used) in scans {
-            self.attach(id, name, *used)?;
+        let description = match journal {
+            "" => title.to_owned(),
+            journal => format!("{title} ({journal})"),
+        };
+        for (part, (name, used)) in scans.iter().enumerate() {
+            let description = match scans.len() {
+                1 => description.clone(),
+                _ => format!("{description}, part {}", part + 1),
+            };
+            self.attach(id, &description, name, *used)?;
         }
         for to in moves {
             let by = if matches!(to, Status::Received | Status::Completed) {
@@ -218,7 +226,13 @@ impl Demo<'_> {
         Ok(())
     }
 
-    fn attach(&self, request_id: i64, name: &str, used: u32) -> Result<(), ApiError> {
+    fn attach(
+        &self,
+        request_id: i64,
+        description: &str,
+        name: &str,
+        used: u32,
+    ) -> Result<(), ApiError> {
         let bytes = SCANS
             .iter()
             .find(|(n, _)| *n == name)
@@ -234,7 +248,7 @@ impl Demo<'_> {
             request_id,
             &NewAttachment {
                 filename: name.to_owned(),
-                description: format!("Scan of {name}"),
+                description: description.to_owned(),
                 size: bytes.len() as u64,
                 pages,
                 sha256: hex::encode(Sha256::digest(bytes)),

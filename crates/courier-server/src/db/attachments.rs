@@ -259,13 +259,18 @@ pub fn count_download(
         "INSERT INTO downloads (attachment_id, channel, by_staff, at) VALUES (?1, ?2, ?3, ?4)",
         params![id, channel, by_staff, to_secs(now)],
     )?;
+    record_change(conn, id)?;
+    Ok(true)
+}
+
+/// Notes in the change feed that attachment `id`'s request changed.
+fn record_change(conn: &Connection, id: i64) -> Result<(), ApiError> {
     let request_id: i64 = conn.query_row(
         "SELECT request_id FROM attachments WHERE id = ?1",
         [id],
         |r| r.get(0),
     )?;
-    changes::record(conn, request_id)?;
-    Ok(true)
+    changes::record(conn, request_id)
 }
 
 /// How long a browser may fetch a counted download again, in ranges.
@@ -313,12 +318,7 @@ pub fn withdraw(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool, 
     )? == 1;
     if changed {
         conn.execute("DELETE FROM download_grants WHERE attachment_id = ?1", [id])?;
-        let request_id: i64 = conn.query_row(
-            "SELECT request_id FROM attachments WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        changes::record(conn, request_id)?;
+        record_change(conn, id)?;
     }
     Ok(changed)
 }
