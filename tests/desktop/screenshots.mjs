@@ -1,6 +1,6 @@
 // Takes a screenshot of every screen of Courier Desktop into docs/desktop/.
-// Run inside the same session as the tests (see scripts/test-desktop
-// --screenshots): it needs DISPLAY, the keyring and tauri-driver.
+// Run with `scripts/test-desktop --screenshots`, which starts the session
+// the tests use: it needs DISPLAY, the keyring and tauri-driver.
 
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -65,6 +65,12 @@ try {
   await press(dialog, "Escape");
   await sleep(500);
 
+  // A document URL e-mailed to the borrowing library, for the notices below.
+  await openRequest(b, withFile.number);
+  await (await b.waitFor("#uploaded-files button.send-url")).click();
+  await b.waitFor("#notices td.state", (t) => t === "Sent");
+  await lender.move(withFile.id, "shipped");
+
   await signOut(b);
   await signIn(b, "borrower");
   await (await b.waitFor("#list-borrower-pending")).click();
@@ -76,9 +82,17 @@ try {
   shot("07-uploaded-files-borrower");
 
   await b.run(`location.hash = "#/settings"`);
-  await b.waitFor("#listen");
-  await sleep(300);
+  await (await b.waitFor("#received-notice")).click();
+  await (await b.find("#save-library-settings")).click();
+  await sleep(600);
   shot("08-settings");
+
+  await openRequest(b, withFile.number);
+  await (await b.waitFor('button[data-status="received"]')).click();
+  await b.waitFor('#notices tr[data-notice]:nth-child(2) td.state', (t) => t === "Sent");
+  await b.run(`document.querySelector("#notices").scrollIntoView()`);
+  await sleep(4500); // until the status toast has gone
+  shot("09-notices-borrower");
 } finally {
   await app.stop();
 }

@@ -20,42 +20,44 @@ export async function showSettings(screen: HTMLElement): Promise<void> {
 
   mount(
     screen,
-    h("form", {
-      class: "card settings",
-      onsubmit: async (event: Event) => {
-        event.preventDefault();
-        error.textContent = "";
-        try {
-          const before = signedIn()?.server_url;
-          const saved = await api.saveSettings({
-            embedded: embedded.checked,
-            listen: listen.value.trim(),
-            public_url: publicUrl.value.trim(),
-            remote_url: remoteUrl.value.trim(),
-          });
-          toast("Settings saved");
-          const after = saved.embedded ? `http://127.0.0.1:${saved.listen.split(":").pop()}` : saved.remote_url;
-          if (before && before !== after) {
-            setSession(null);
-            go("#/signin");
+    h("div", { class: "settings-page" },
+      h("form", {
+        class: "card settings",
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          error.textContent = "";
+          try {
+            const before = signedIn()?.server_url;
+            const saved = await api.saveSettings({
+              embedded: embedded.checked,
+              listen: listen.value.trim(),
+              public_url: publicUrl.value.trim(),
+              remote_url: remoteUrl.value.trim(),
+            });
+            toast("Settings saved");
+            const after = saved.embedded ? `http://127.0.0.1:${saved.listen.split(":").pop()}` : saved.remote_url;
+            if (before && before !== after) {
+              setSession(null);
+              go("#/signin");
+            }
+          } catch (e) {
+            error.textContent = message(e);
           }
-        } catch (e) {
-          error.textContent = message(e);
-        }
+        },
       },
-    },
-      h("h1", {}, "Settings"),
-      h("label", { class: "choice" }, embedded, "Run the Courier server in this app"),
-      h("label", {}, "Listen on (address:port)", listen),
-      h("label", {}, "Public URL patrons get", publicUrl),
-      h("p", { class: "muted small" },
-        "Patrons' document links use this address. Left empty, they use this computer's name and port ",
-        port, "; patrons must be able to reach it."),
-      h("label", { class: "choice" }, remote, "Use a shared Courier server"),
-      h("label", {}, "Shared server address", remoteUrl),
-      error,
-      h("button", { type: "submit", class: "primary", id: "save-settings" }, "Save"),
+        h("h1", {}, "Settings"),
+        h("label", { class: "choice" }, embedded, "Run the Courier server in this app"),
+        h("label", {}, "Listen on (address:port)", listen),
+        h("label", {}, "Public URL patrons get", publicUrl),
+        h("p", { class: "muted small" },
+          "Patrons' document links use this address. Left empty, they use this computer's name and port ",
+          port, "; patrons must be able to reach it."),
+        h("label", { class: "choice" }, remote, "Use a shared Courier server"),
+        h("label", {}, "Shared server address", remoteUrl),
+        error,
+        h("button", { type: "submit", class: "primary", id: "save-settings" }, "Save"),
+      ),
+      library,
     ),
-    library,
   );
 }
