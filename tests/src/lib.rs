@@ -16,8 +16,9 @@ pub mod smtp;
 /// The demo staff's password.
 pub const PASSWORD: &str = "courier-demo";
 
-/// The server binary: `COURIER_SERVER_BIN`, or the workspace's debug build,
-/// built once if it is missing.
+/// The server binary: `COURIER_SERVER_BIN` (set by `scripts/test`, which has
+/// built the whole workspace), or else the workspace's debug build of
+/// courier-server, brought up to date once.
 pub fn server_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
