@@ -29,6 +29,12 @@ pub struct ServerConfig {
 /// The default length of a staff sign-in: a working day and then some.
 pub const DEFAULT_SESSION_TTL_SECONDS: u64 = 12 * 60 * 60;
 
+/// The longest staff sign-in allowed.
+pub const MAX_SESSION_TTL_SECONDS: u64 = 30 * 24 * 60 * 60;
+
+/// The longest first wait before a failed notice is tried again.
+pub const MAX_NOTICE_RETRY_SECONDS: u64 = 24 * 60 * 60;
+
 /// The default first wait before a failed notice is tried again.
 pub const DEFAULT_NOTICE_RETRY_SECONDS: u64 = 30;
 
@@ -44,6 +50,26 @@ impl ServerConfig {
             session_ttl_seconds: DEFAULT_SESSION_TTL_SECONDS,
             notice_retry_seconds: DEFAULT_NOTICE_RETRY_SECONDS,
         }
+    }
+
+    /// Checks the values that have bounds, with a message naming the setting.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if !(1..=MAX_SESSION_TTL_SECONDS).contains(&self.session_ttl_seconds) {
+            anyhow::bail!(
+                "session-ttl-seconds must be from 1 to {MAX_SESSION_TTL_SECONDS} (30 days)"
+            );
+        }
+        if !(1..=MAX_NOTICE_RETRY_SECONDS).contains(&self.notice_retry_seconds) {
+            anyhow::bail!(
+                "notice-retry-seconds must be from 1 to {MAX_NOTICE_RETRY_SECONDS} (a day)"
+            );
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                anyhow::bail!("public-url must start with http:// or https://, not {url:?}");
+            }
+        }
+        Ok(())
     }
 
     /// The address patrons reach, without a trailing slash. Unless set, it
@@ -113,6 +139,35 @@ mod tests {
             "{url}"
         );
         assert!(!url.contains("0.0.0.0"), "{url}");
+    }
+
+    #[test]
+    fn bounded_settings_are_checked() {
+        let config = ServerConfig::new("d".into(), "127.0.0.1:0".parse().unwrap());
+        assert!(config.check().is_ok());
+        let long = ServerConfig {
+            session_ttl_seconds: u64::MAX,
+            ..config.clone()
+        };
+        assert!(long
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("session-ttl-seconds"));
+        let never = ServerConfig {
+            notice_retry_seconds: 0,
+            ..config.clone()
+        };
+        assert!(never
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("notice-retry-seconds"));
+        let ftp = ServerConfig {
+            public_url: Some("ftp://x".into()),
+            ..config
+        };
+        assert!(ftp.check().unwrap_err().to_string().contains("public-url"));
     }
 
     #[test]

@@ -170,6 +170,7 @@ pub async fn granted(
         path,
         &attachment.media_type.parse().map_err(ApiError::internal)?,
     )
+    .with_buf_chunk_size(SEND_BUFFER)
     .oneshot(request)
     .await
     .map_err(ApiError::internal)?;

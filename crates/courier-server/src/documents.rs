@@ -183,12 +183,28 @@ impl Received {
 /// The message for a PDF that does not parse.
 pub const DAMAGED_PDF: &str = "the PDF looks damaged and cannot be read: scan or export it again";
 
+/// Keeps a parsed PDF object but drops a stream's content once it has been
+/// read: counting pages needs only the dictionaries, and scanned pages are
+/// almost all image data, so this halves the memory a large PDF takes while
+/// it is checked. Object streams keep theirs, since they hold dictionaries.
+fn without_stream_content(
+    id: lopdf::ObjectId,
+    object: &mut lopdf::Object,
+) -> Option<(lopdf::ObjectId, lopdf::Object)> {
+    if let lopdf::Object::Stream(stream) = object {
+        if !stream.dict.has_type(b"ObjStm") {
+            *object = lopdf::Object::Dictionary(std::mem::take(&mut stream.dict));
+        }
+    }
+    Some((id, object.clone()))
+}
+
 /// Counts the pages of a file, refusing one that does not parse.
 pub(crate) fn count_pages(path: &Path, file_type: FileType) -> Result<Option<u32>, ApiError> {
     match file_type {
         FileType::Pdf => {
-            let document =
-                lopdf::Document::load(path).map_err(|_| ApiError::invalid(DAMAGED_PDF))?;
+            let document = lopdf::Document::load_filtered(path, without_stream_content)
+                .map_err(|_| ApiError::invalid(DAMAGED_PDF))?;
             match document.get_pages().len() {
                 0 => Err(ApiError::invalid("the PDF has no pages")),
                 n => Ok(u32::try_from(n).ok()),

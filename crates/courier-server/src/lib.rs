@@ -46,6 +46,7 @@ pub struct AppState {
 impl AppState {
     /// Opens the data folder: the database, the documents and the key.
     pub fn open(config: &ServerConfig) -> anyhow::Result<AppState> {
+        config.check()?;
         let dir = &config.data_dir;
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let store = Store::open(&dir.join("courier.db"))
@@ -67,7 +68,8 @@ impl AppState {
             documents,
             key: DocumentKey::load_or_create(&dir.join("document.key"))?,
             public_url: config.public_url().into(),
-            session_ttl: chrono::Duration::seconds(config.session_ttl_seconds as i64),
+            session_ttl: chrono::Duration::try_seconds(config.session_ttl_seconds as i64)
+                .context("session-ttl-seconds is out of range")?,
             track_limiter: Arc::new(patron::track::FailureLimiter::default()),
             notice_wake: Arc::new(tokio::sync::Notify::new()),
         })
