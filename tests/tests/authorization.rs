@@ -183,3 +183,27 @@ async fn lender_only_and_borrower_only_actions_are_enforced() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_bearer_scheme_is_read_whatever_its_case() {
+    let server = TestServer::start().await;
+    let token = server.sign_in("lender").await;
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let r = server
+            .client
+            .get(server.url("/api/v1/requests"))
+            .header("authorization", format!("{scheme} {token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{scheme}");
+    }
+    let r = server
+        .client
+        .get(server.url("/api/v1/requests"))
+        .header("authorization", format!("Basic {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
