@@ -985,3 +985,38 @@ async fn staff_read_and_change_their_own_librarys_settings() {
         "refusals change nothing"
     );
 }
+
+#[tokio::test]
+async fn document_and_session_tokens_are_long_and_stored_only_as_hashes() {
+    let server = TestServer::start().await;
+    let lender = server.sign_in("lender").await;
+    let list = body(server.get(&lender, "/api/v1/requests/3/attachments").await).await;
+    let tokens: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            a["document_url"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(tokens.len(), 2);
+    assert_ne!(tokens[0], tokens[1]);
+
+    let mut stored = Vec::new();
+    for name in ["courier.db", "courier.db-wal"] {
+        stored.extend(std::fs::read(server.data_dir().join(name)).unwrap_or_default());
+    }
+    assert!(stored.len() > 10_000, "the database was read");
+    for token in tokens.iter().chain([&lender]) {
+        // URL-safe base64 without padding: 6 bits a character.
+        assert!(token.len() * 6 >= 128, "{token} carries at least 128 bits");
+        let found = stored.windows(token.len()).any(|w| w == token.as_bytes());
+        assert!(!found, "the token {token} is not stored as it is");
+    }
+}
