@@ -1,7 +1,8 @@
 // What the desktop tests share: starting the app through tauri-driver in a
-// home of its own, the native dialogs (driven with xdotool), the staff API of
-// the app's embedded server (for the other library's side), and the
-// notifications seen on the D-Bus session.
+// home of its own, a shared server the tests can stop and start again, the
+// native dialogs (driven with xdotool), files dropped on the Upload window,
+// the staff API (for the other library's side), and the notifications seen
+// on the D-Bus session.
 
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -14,6 +15,7 @@ import { Browser, sleep } from "./webdriver.mjs";
 const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const APP = join(ROOT, "target/debug/courier-desktop");
+export const SERVER = join(ROOT, "target/debug/courier-server");
 export const SCAN = join(ROOT, "tests/desktop/fixtures/c03-29.pdf");
 export const PASSWORD = "courier-demo";
 
@@ -242,4 +244,110 @@ export async function waitForNotification(text, timeout = 20000) {
     if (Date.now() > until) throw new Error(`no notification with ${JSON.stringify(text)}`);
     await sleep(250);
   }
+}
+
+// ---- a shared server -------------------------------------------------------
+
+/** A `courier-server` process of the test's own, on loopback, with the demo
+ * data in `dataDir`. Its log lines (JSON) are kept, one list per run. */
+export class SharedServer {
+  constructor(child, address, log) {
+    this.child = child;
+    this.address = address;
+    this.base = `http://${address}`;
+    this.port = Number(address.split(":").pop());
+    this.log = log;
+    this.exited = new Promise((resolve) => child.once("exit", resolve));
+  }
+
+  /** Writes the demo data to a new folder. */
+  static async demo() {
+    const dataDir = mkdtempSync(join(tmpdir(), "courier-shared-"));
+    await run(SERVER, ["demo", "--data-dir", dataDir]);
+    return dataDir;
+  }
+
+  /** Starts the server on `port` (0 for any free one); resolves once it listens. */
+  static async start(dataDir, port = 0) {
+    const child = spawn(
+      SERVER,
+      ["--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--log-format", "json"],
+      { env: { ...process.env, RUST_LOG: "info,courier_server=debug,tower_http=warn" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const log = [];
+    lines(child.stderr, (line) => log.push(line));
+    const address = await new Promise((resolve, reject) => {
+      lines(child.stdout, (line) => {
+        const found = /listening on http:\/\/(\S+)/.exec(line);
+        if (found) resolve(found[1]);
+      });
+      child.once("exit", (code) => reject(new Error(`courier-server exited (${code}): ${log.join("\n")}`)));
+    });
+    const server = new SharedServer(child, address, log);
+    await waitForServer(server.base);
+    return server;
+  }
+
+  /** Stops the server and waits until it has exited and its port is closed. */
+  async stop() {
+    this.child.kill("SIGTERM");
+    const stopped = await Promise.race([this.exited.then(() => true), sleep(10000).then(() => false)]);
+    if (!stopped) {
+      this.child.kill("SIGKILL");
+      await this.exited;
+    }
+  }
+
+  /** The log entries whose message is `message`, for request `id`. */
+  entries(message, id) {
+    return this.log
+      .map((line) => {
+        try {
+          return JSON.parse(line);
+        } catch {
+          return null;
+        }
+      })
+      .filter((e) => e?.fields?.message === message && Number(e?.span?.request_id) === id);
+  }
+}
+
+function lines(stream, each) {
+  let rest = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk) => {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop();
+    parts.forEach(each);
+  });
+}
+
+// ---- files dropped on the Upload window ------------------------------------
+
+/** Delivers one of Tauri's drag-and-drop events (`tauri://drag-enter`,
+ * `-over`, `-drop`, `-leave`) to the page of the current window, through the
+ * function the shell itself calls when the window system reports a drop:
+ * Tauri 2 injects it into every page, with the page's listeners by event. No
+ * IPC is involved, so no permission is needed. Returns how many listeners got
+ * the event. */
+export async function deliverDragEvent(browser, event, payload) {
+  return browser.run(
+    `const [event, payload] = arguments;
+     const deliver = window.__internal_unstable_listeners_function_id__;
+     const byEvent = window.__internal_unstable_listeners_object_id__ || {};
+     if (typeof deliver !== "function") throw new Error("no event delivery function in this page");
+     const ids = Object.getOwnPropertyNames(byEvent[event] || {}).map(Number);
+     deliver({ event, payload }, ids);
+     return ids.length;`,
+    event,
+    payload,
+  );
+}
+
+/** Drags `paths` over the current window and drops them, as the window
+ * system would: enter, over, drop. */
+export async function dropFiles(browser, paths, position = { x: 120, y: 160 }) {
+  await deliverDragEvent(browser, "tauri://drag-enter", { paths, position });
+  await deliverDragEvent(browser, "tauri://drag-over", { position });
+  return deliverDragEvent(browser, "tauri://drag-drop", { paths, position });
 }

@@ -53,6 +53,15 @@ export class Browser {
     }
   }
 
+  /** Waits until nothing matches `css`. */
+  async waitForNone(css, timeout = 20000) {
+    const until = Date.now() + timeout;
+    while ((await this.findAll(css)).length > 0) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${css} to go`);
+      await sleep(250);
+    }
+  }
+
   async run(script, ...args) {
     return call("POST", this.url("/execute/sync"), { script, args });
   }

@@ -13,9 +13,12 @@ import { drawNotices } from "./notices";
 
 /** The event listeners of the request on screen, dropped when it goes. */
 const listening: UnlistenFn[] = [];
+/** Redraws the request on screen when the connection changes. */
+let redraw: (() => void) | null = null;
 
 export async function showDetails(screen: HTMLElement, id: number): Promise<void> {
   for (const unlisten of listening.splice(0)) unlisten();
+  if (redraw) window.removeEventListener("courier-sync", redraw);
   let view: RequestView;
   try {
     view = await api.requestDetails(id);
@@ -55,7 +58,7 @@ export async function showDetails(screen: HTMLElement, id: number): Promise<void
           h("p", { class: "status", id: "status" }, label(r.status)),
           statusButtons(view, reload),
           view.outbox.map((e) =>
-            h("p", { class: e.state === "refused" ? "error" : "queued" },
+            h("p", { class: e.state === "refused" ? "error" : "queued", "data-outbox": e.state },
               e.state === "refused"
                 ? `Move to ${label(e.status)} refused: ${e.error ?? ""}`
                 : `Move to ${label(e.status)} waiting for the server`),
@@ -94,7 +97,16 @@ export async function showDetails(screen: HTMLElement, id: number): Promise<void
       }
     }),
   );
-  window.addEventListener("hashchange", () => listening.splice(0).forEach((unlisten) => unlisten()), { once: true });
+  // The server is back or gone: changes that waited were sent or refused
+  // meanwhile, and the offline banner comes or goes.
+  redraw = () => {
+    if (here()) reload();
+  };
+  window.addEventListener("courier-sync", redraw, { once: true });
+  window.addEventListener("hashchange", () => {
+    listening.splice(0).forEach((unlisten) => unlisten());
+    if (redraw) window.removeEventListener("courier-sync", redraw);
+  }, { once: true });
 }
 
 function facts(rows: [string, string | null | undefined][]): HTMLElement {
