@@ -5,7 +5,7 @@
 // each refused file says why.
 
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -20,6 +20,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 let app;
 let browser;
 let request;
+let dir;
 const files = {};
 
 before(async () => {
@@ -32,7 +33,7 @@ before(async () => {
   request = await borrower.askForCopy(lender.staff.library.symbol, `E2E drop ${Date.now()}`);
   await lender.move(request.id, "will_supply");
 
-  const dir = mkdtempSync(join(tmpdir(), "courier-drop-"));
+  dir = mkdtempSync(join(tmpdir(), "courier-drop-"));
   files.damaged = join(dir, "damaged-scan.pdf");
   copyFileSync(join(ROOT, "tests/desktop/fixtures/invalid.pdf"), files.damaged);
   files.text = join(dir, "notes.pdf");
@@ -41,6 +42,7 @@ before(async () => {
 
 after(async () => {
   await app?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test("files dropped on the Upload window upload, or say why they are refused", async () => {

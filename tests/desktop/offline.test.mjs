@@ -6,6 +6,7 @@
 // and never sent again.
 
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 
 import {
@@ -39,6 +40,7 @@ before(async () => {
 after(async () => {
   await app?.stop();
   await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Stops the shared server and waits for the app's offline mark. */
