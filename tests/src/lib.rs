@@ -313,3 +313,35 @@ pub fn scan(name: &str) -> Vec<u8> {
 
 /// The damaged PDF: a header and nothing else.
 pub const DAMAGED_PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n% nothing follows\n";
+
+/// A small PDF of three objects whose catalog carries `catalog_extra` and
+/// whose page tree claims `count` pages, with a correct cross-reference table.
+pub fn crafted_pdf(catalog_extra: &[u8], count: u64) -> Vec<u8> {
+    let objects: [Vec<u8>; 3] = [
+        [
+            b"<< /Type /Catalog /Pages 2 0 R ".as_slice(),
+            catalog_extra,
+            b" >>",
+        ]
+        .concat(),
+        format!("<< /Type /Pages /Kids [3 0 R] /Count {count} >>").into_bytes(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_vec(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(object);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f \n");
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}

@@ -1,7 +1,7 @@
 //! The staff API's contract over real HTTP: each address, its answers and
 //! its refusals with their status and error shape.
 
-use courier_e2e::{assert_error, body, scan, TestServer, DAMAGED_PDF};
+use courier_e2e::{assert_error, body, crafted_pdf, scan, TestServer, DAMAGED_PDF};
 use reqwest::StatusCode;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -1019,4 +1019,39 @@ async fn document_and_session_tokens_are_long_and_stored_only_as_hashes() {
         let found = stored.windows(token.len()).any(|w| w == token.as_bytes());
         assert!(!found, "the token {token} is not stored as it is");
     }
+}
+
+#[tokio::test]
+async fn hostile_pdfs_are_refused_as_damaged_and_the_server_stays_up() {
+    let server = TestServer::start().await;
+    let lender = server.sign_in("lender").await;
+
+    let plain = server
+        .upload(&lender, 4, "plain.pdf", crafted_pdf(b"", 1), &[])
+        .await;
+    assert_eq!(
+        body(plain).await["pages"],
+        1,
+        "the crafted file is a valid PDF"
+    );
+
+    let deep = [b"/X ".repeat(1), b"[".repeat(100_000), b"]".repeat(100_000)].concat();
+    let lying = crafted_pdf(b"", 4_000_000_000);
+    for (name, pdf) in [("deep.pdf", crafted_pdf(&deep, 1)), ("lying.pdf", lying)] {
+        let r = server.upload(&lender, 4, name, pdf, &[]).await;
+        let message = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+        assert!(message.contains("damaged"), "{name}: {message}");
+    }
+    assert_eq!(
+        server
+            .client
+            .get(server.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let list = body(server.get(&lender, "/api/v1/requests/4/attachments").await).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
 }

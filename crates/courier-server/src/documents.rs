@@ -138,9 +138,15 @@ impl Incoming {
             self.file.sync_all().await?;
             let file_type = FileType::sniff(&self.head).ok_or_else(ApiError::unsupported_type)?;
             let path = self.path.clone();
-            let pages = tokio::task::spawn_blocking(move || count_pages(&path, file_type))
-                .await
-                .map_err(ApiError::internal)??;
+            // Judging a file takes memory in proportion to what it has to
+            // parse: a few at a time keep the server's memory bounded.
+            let permit = CHECKS.acquire().await.map_err(ApiError::internal)?;
+            let pages = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                count_pages(&path, file_type)
+            })
+            .await
+            .map_err(ApiError::internal)??;
             Ok::<_, ApiError>((file_type, pages))
         }
         .await;
@@ -180,34 +186,35 @@ impl Received {
     }
 }
 
+/// Files judged at the same time, at most.
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// The message for a PDF that does not parse.
 pub const DAMAGED_PDF: &str = "the PDF looks damaged and cannot be read: scan or export it again";
-
-/// Keeps a parsed PDF object but drops a stream's content once it has been
-/// read: counting pages needs only the dictionaries, and scanned pages are
-/// almost all image data, so this halves the memory a large PDF takes while
-/// it is checked. Object streams keep theirs, since they hold dictionaries.
-fn without_stream_content(
-    id: lopdf::ObjectId,
-    object: &mut lopdf::Object,
-) -> Option<(lopdf::ObjectId, lopdf::Object)> {
-    if let lopdf::Object::Stream(stream) = object {
-        if !stream.dict.has_type(b"ObjStm") {
-            *object = lopdf::Object::Dictionary(std::mem::take(&mut stream.dict));
-        }
-    }
-    Some((id, object.clone()))
-}
 
 /// Counts the pages of a file, refusing one that does not parse.
 pub(crate) fn count_pages(path: &Path, file_type: FileType) -> Result<Option<u32>, ApiError> {
     match file_type {
         FileType::Pdf => {
-            let document = lopdf::Document::load_filtered(path, without_stream_content)
+            let file = std::fs::File::open(path)?;
+            // SAFETY: the file is this upload's own, in the incoming folder,
+            // and nothing writes to it any more; the map is read only.
+            let bytes = unsafe { memmap2::Mmap::map(&file)? };
+            // Only the cross-reference table, the trailer and the page tree
+            // are parsed, with lopdf's nesting limits: the rest of the file
+            // is neither read into memory nor parsed.
+            let metadata = lopdf::Document::load_metadata_mem(&bytes)
                 .map_err(|_| ApiError::invalid(DAMAGED_PDF))?;
-            match document.get_pages().len() {
-                0 => Err(ApiError::invalid("the PDF has no pages")),
-                n => Ok(u32::try_from(n).ok()),
+            match metadata.page_count {
+                0 if metadata.encrypted => Err(ApiError::invalid(
+                    "the PDF is password-protected: upload it without a password",
+                )),
+                // A page tree that claims more pages than the file could hold
+                // is as damaged as one that yields none.
+                n if n == 0 || u64::from(n) > MAX_FILE_SIZE / 64 => Err(ApiError::invalid(
+                    "the PDF has no readable pages: it looks damaged; scan or export it again",
+                )),
+                n => Ok(Some(n)),
             }
         }
         FileType::Tiff => {
