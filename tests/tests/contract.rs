@@ -1035,7 +1035,7 @@ async fn hostile_pdfs_are_refused_as_damaged_and_the_server_stays_up() {
         "the crafted file is a valid PDF"
     );
 
-    let deep = [b"/X ".repeat(1), b"[".repeat(100_000), b"]".repeat(100_000)].concat();
+    let deep = [b"/X ".to_vec(), b"[".repeat(100_000), b"]".repeat(100_000)].concat();
     let lying = crafted_pdf(b"", 4_000_000_000);
     for (name, pdf) in [("deep.pdf", crafted_pdf(&deep, 1)), ("lying.pdf", lying)] {
         let r = server.upload(&lender, 4, name, pdf, &[]).await;
