@@ -98,13 +98,14 @@ async fn every_staff_address_needs_a_token() {
 
 #[tokio::test]
 async fn an_expired_token_is_refused_everywhere() {
-    let server = TestServer::start_with(&["--session-ttl-seconds", "1"]).await;
+    // Times are kept in whole seconds: a two-second sign-in lasts at least one.
+    let server = TestServer::start_with(&["--session-ttl-seconds", "2"]).await;
     let lender = server.sign_in("lender").await;
     assert_eq!(
         server.get(&lender, "/api/v1/requests").await.status(),
         StatusCode::OK
     );
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(3100)).await;
 
     let mut calls = request_calls();
     calls.push(call(Method::GET, "/api/v1/requests", None));
@@ -206,4 +207,58 @@ async fn the_bearer_scheme_is_read_whatever_its_case() {
         .await
         .unwrap();
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn failed_staff_sign_ins_are_rate_limited_per_address() {
+    let server = TestServer::start().await;
+    let attempt = |password: &'static str| {
+        server
+            .client
+            .post(server.url("/api/v1/sessions"))
+            .json(&json!({"username": "lender", "password": password}))
+            .send()
+    };
+    let answers = futures::future::join_all((0..30).map(|_| attempt("guess"))).await;
+    let refused = answers
+        .iter()
+        .filter(|r| r.as_ref().unwrap().status() == StatusCode::UNAUTHORIZED)
+        .count();
+    let limited = answers
+        .iter()
+        .filter(|r| r.as_ref().unwrap().status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        (refused, limited),
+        (10, 20),
+        "ten checked, even when racing; the rest refused unchecked"
+    );
+
+    let r = attempt("courier-demo").await.unwrap();
+    assert_error(r, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn racing_guest_tracking_attempts_cannot_pass_the_limit() {
+    let server = TestServer::start().await;
+    let attempts = (0..40).map(|_| {
+        server
+            .client
+            .post(server.url("/track"))
+            .form(&[
+                ("number", "ILL-2026-000001"),
+                ("email", "someone.else@example.org"),
+            ])
+            .send()
+    });
+    let answers = futures::future::join_all(attempts).await;
+    let checked = answers
+        .iter()
+        .filter(|r| r.as_ref().unwrap().status() == StatusCode::NOT_FOUND)
+        .count();
+    let limited = answers
+        .iter()
+        .filter(|r| r.as_ref().unwrap().status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, limited), (5, 35));
 }

@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod demo;
 pub mod documents;
 pub mod error;
+pub mod limiter;
 pub mod notices;
 pub mod patron;
 pub mod purge;
@@ -38,7 +39,10 @@ pub struct AppState {
     pub key: DocumentKey,
     pub public_url: Arc<str>,
     pub session_ttl: chrono::Duration,
-    pub track_limiter: Arc<patron::track::FailureLimiter>,
+    /// Failed guest-tracking sign-ins per address.
+    pub track_limiter: Arc<limiter::AttemptLimiter>,
+    /// Failed staff sign-ins per address.
+    pub sign_in_limiter: Arc<limiter::AttemptLimiter>,
     /// Wakes the notice worker when a notice is stored.
     pub notice_wake: Arc<tokio::sync::Notify>,
 }
@@ -70,7 +74,14 @@ impl AppState {
             public_url: config.public_url().into(),
             session_ttl: chrono::Duration::try_seconds(config.session_ttl_seconds as i64)
                 .context("session-ttl-seconds is out of range")?,
-            track_limiter: Arc::new(patron::track::FailureLimiter::default()),
+            track_limiter: Arc::new(limiter::AttemptLimiter::new(
+                patron::track::MAX_FAILURES,
+                patron::track::WINDOW,
+            )),
+            sign_in_limiter: Arc::new(limiter::AttemptLimiter::new(
+                api::SIGN_IN_MAX_FAILURES,
+                patron::track::WINDOW,
+            )),
             notice_wake: Arc::new(tokio::sync::Notify::new()),
         })
     }

@@ -18,7 +18,7 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub use auth::Staff;
-pub use sessions::hash_password;
+pub use sessions::{hash_password, SIGN_IN_MAX_FAILURES};
 
 use crate::error::ApiError;
 use crate::AppState;

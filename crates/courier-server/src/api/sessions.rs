@@ -1,7 +1,9 @@
 //! Signing staff in and out.
 
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use chrono::Utc;
 use courier_core::api::{Session, SessionCreate, StaffInfo};
@@ -11,6 +13,12 @@ use crate::db::libraries;
 use crate::error::ApiError;
 use crate::tokens::{hash_token, random_token};
 use crate::AppState;
+
+/// Failed staff sign-ins allowed per address within 15 minutes.
+pub const SIGN_IN_MAX_FAILURES: u32 = 10;
+
+/// Password checks running at the same time, at most.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// A hash that no password matches, checked when the user is unknown so that
 /// both refusals take the same time.
@@ -23,8 +31,13 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 #[tracing::instrument(skip_all, fields(username = %body.username))]
 pub async fn create(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(body): Json<SessionCreate>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
+    if !state.sign_in_limiter.try_begin(peer.ip()) {
+        tracing::warn!("sign-in rate-limited");
+        return Err(ApiError::rate_limited());
+    }
     let username = body.username.trim().to_owned();
     let found = state
         .store
@@ -36,9 +49,17 @@ pub async fn create(
         None => (None, DUMMY_HASH.to_owned()),
     };
     let password = body.password;
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    // Each check takes about 19 MiB for a moment: a few at a time.
+    let permit = PASSWORD_CHECKS
+        .acquire()
         .await
         .map_err(ApiError::internal)?;
+    let verified = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        verify_password(&password, &hash)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     let Some(staff_id) = staff_id.filter(|_| verified) else {
         tracing::warn!("sign-in refused");
         return Err(ApiError::new(
@@ -48,6 +69,7 @@ pub async fn create(
         ));
     };
 
+    state.sign_in_limiter.succeeded(peer.ip());
     let token = random_token();
     let expires_at = Utc::now() + state.session_ttl;
     let token_hash = hash_token(&token);

@@ -1,10 +1,8 @@
 //! Guest tracking: a patron signs in with the request number and their
 //! e-mail address and sees the request's status and documents.
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
+use std::time::Duration;
 
 use askama::Template;
 use axum::extract::rejection::FormRejection;
@@ -21,39 +19,9 @@ use crate::db::{attachments, requests};
 use crate::AppState;
 
 /// Failed sign-ins allowed per address within [`WINDOW`].
-const MAX_FAILURES: u32 = 5;
+pub const MAX_FAILURES: u32 = 5;
 /// How long failed sign-ins are remembered.
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-
-/// Counts failed guest sign-ins per address, so that request numbers and
-/// e-mail addresses cannot be guessed at speed.
-#[derive(Default)]
-pub struct FailureLimiter {
-    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
-}
-
-impl FailureLimiter {
-    /// Whether `ip` has failed too often lately.
-    pub fn is_blocked(&self, ip: IpAddr) -> bool {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        failures
-            .get(&ip)
-            .is_some_and(|(count, since)| *count >= MAX_FAILURES && since.elapsed() < WINDOW)
-    }
-
-    /// Notes one failed sign-in from `ip`.
-    pub fn fail(&self, ip: IpAddr) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > 10_000 {
-            failures.retain(|_, (_, since)| since.elapsed() < WINDOW);
-        }
-        let entry = failures.entry(ip).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= WINDOW {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-    }
-}
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Template)]
 #[template(path = "track_form.html")]
@@ -114,7 +82,7 @@ pub async fn submit(
     fields: Result<Form<TrackFields>, FormRejection>,
 ) -> Response {
     let ip = peer.ip();
-    if state.track_limiter.is_blocked(ip) {
+    if !state.track_limiter.try_begin(ip) {
         tracing::warn!("guest tracking rate-limited");
         return message(
             StatusCode::TOO_MANY_REQUESTS,
@@ -172,13 +140,13 @@ pub async fn submit(
     let (request, stored) = match found {
         Ok(Some(found)) => found,
         Ok(None) => {
-            state.track_limiter.fail(ip);
             tracing::warn!("guest tracking sign-in failed");
             return refuse(StatusCode::NOT_FOUND, NOT_FOUND);
         }
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
 
+    state.track_limiter.succeeded(ip);
     let now = Utc::now();
     let visible = request.status.visible_to_patron();
     let documents = stored
