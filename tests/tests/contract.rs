@@ -413,6 +413,27 @@ async fn a_retried_status_change_with_the_same_key_moves_once() {
     assert_eq!(again.status(), StatusCode::OK, "the first answer again");
     let detail = body(server.get(&lender, &format!("/api/v1/requests/{id}")).await).await;
     assert_eq!(detail["history"].as_array().unwrap().len(), 2, "moved once");
+
+    // The same key for another change is a mistake, not a replay.
+    let other = server.new_request(&borrower, "copy").await;
+    let r = server
+        .client
+        .post(server.url(&format!("/api/v1/requests/{other}/status")))
+        .bearer_auth(&lender)
+        .header("Idempotency-Key", "outbox-1")
+        .json(&json!({"status": "will_supply"}))
+        .send()
+        .await
+        .unwrap();
+    let message = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    assert!(message.contains("Idempotency-Key"), "{message}");
+    let untouched = body(
+        server
+            .get(&lender, &format!("/api/v1/requests/{other}"))
+            .await,
+    )
+    .await;
+    assert_eq!(untouched["status"], "pending");
 }
 
 #[tokio::test]
@@ -737,6 +758,22 @@ async fn a_staff_download_counts_one_and_sends_the_file_with_its_name() {
     .await;
     assert_eq!(list[0]["downloads_used"], 1);
 
+    // A grant resumes its download, but sends at most the file's size again.
+    let granted = |range: &'static str| {
+        server
+            .client
+            .get(server.url(&format!("/api/v1/attachments/1/content?grant={grant}")))
+            .bearer_auth(&borrower)
+            .header("range", range)
+            .send()
+    };
+    let rest = granted("bytes=200-").await.unwrap();
+    assert_eq!(rest.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(rest.bytes().await.unwrap().len(), 1_120_291 - 200);
+    let again = granted("bytes=0-999").await.unwrap();
+    let message = assert_error(again, StatusCode::GONE, "gone").await;
+    assert!(message.contains("download again (it counts)"), "{message}");
+
     let r = server
         .client
         .get(server.url("/api/v1/attachments/1/content?grant=forged"))
@@ -779,6 +816,14 @@ async fn a_used_up_attachment_is_no_longer_served() {
         .await;
     let message = assert_error(r, StatusCode::GONE, "gone").await;
     assert_eq!(message, "0 downloads remaining");
+    let head = server
+        .client
+        .head(server.url(&format!("/api/v1/attachments/{id}/content")))
+        .bearer_auth(&borrower)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::GONE, "HEAD answers as GET would");
     let list = body(server.get(&lender, "/api/v1/requests/1/attachments").await).await;
     let listed = list
         .as_array()

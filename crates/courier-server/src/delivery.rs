@@ -133,7 +133,7 @@ pub fn head(attachment: &StoredAttachment) -> Response {
 }
 
 /// Whether `grant` lets its holder fetch `attachment_id` again now.
-pub async fn grant_is_valid(
+async fn grant_is_valid(
     state: &AppState,
     attachment_id: i64,
     grant: &str,
@@ -145,14 +145,24 @@ pub async fn grant_is_valid(
         .await
 }
 
-/// Sends a file again under a grant: whole or in ranges, `GET` or `HEAD`,
-/// counting nothing.
+/// Sends a file again under a grant, `GET` or `HEAD`, counting nothing.
+///
+/// A grant is for finishing the download it came with: in all, it sends at
+/// most the file's size again, whatever the ranges asked, so that one
+/// counted download can be resumed but never becomes a second copy.
 pub async fn granted(
     state: &AppState,
     attachment: &StoredAttachment,
+    grant: &str,
     method: &Method,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
+    if !grant_is_valid(state, attachment.id, grant).await? {
+        return Err(ApiError::gone(
+            "this download grant has expired: download again (it counts)",
+        ));
+    }
+
     let mut request = Request::builder().method(if method == Method::HEAD {
         Method::HEAD
     } else {
@@ -181,6 +191,27 @@ pub async fn granted(
     .map_err(ApiError::internal)?;
     if served.status() == StatusCode::NOT_FOUND {
         return Err(ApiError::gone("this document is no longer stored"));
+    }
+
+    let sends = served
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        .filter(|_| method != Method::HEAD && served.status().is_success())
+        .unwrap_or(0);
+    if sends > 0 {
+        let (id, grant_hash, cap) = (attachment.id, hash_token(grant), attachment.size);
+        let allowed = state
+            .store
+            .write(move |conn| {
+                attachments::charge_grant(conn, id, &grant_hash, sends, cap, Utc::now())
+            })
+            .await?;
+        if !allowed {
+            return Err(ApiError::gone(
+                "this download grant has sent the whole file again already: download again (it counts)",
+            ));
+        }
     }
 
     let mut response = served.map(Body::new);

@@ -392,12 +392,13 @@ pub async fn content(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let member = staff.member.clone();
-    let attachment = state
+    let (attachment, zone) = state
         .store
         .read(move |conn| {
             let attachment = attachments::get(conn, id)?;
-            requests::get(conn, attachment.request_id)?.role_for(&member)?;
-            Ok(attachment)
+            let request = requests::get(conn, attachment.request_id)?;
+            request.role_for(&member)?;
+            Ok((attachment, request.borrower.time_zone))
         })
         .await?;
 
@@ -408,14 +409,13 @@ pub async fn content(
             .map(str::to_owned)
     });
     if let Some(grant) = grant {
-        if !delivery::grant_is_valid(&state, id, &grant).await? {
-            return Err(ApiError::gone(
-                "this download grant has expired: download again (it counts)",
-            ));
-        }
-        return delivery::granted(&state, &attachment, &method, &headers).await;
+        return delivery::granted(&state, &attachment, &grant, &method, &headers).await;
     }
     if method == Method::HEAD {
+        // What a download would answer, without counting it.
+        if let Some(why) = attachment.refusal(Utc::now(), zone) {
+            return Err(ApiError::gone(why));
+        }
         return Ok(delivery::head(&attachment));
     }
 

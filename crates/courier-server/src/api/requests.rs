@@ -156,14 +156,20 @@ pub async fn change_status(
         .write(move |conn| {
             let library_id = member.library.id;
             if let Some(key) = &key {
-                let earlier: Option<(u16, String)> = conn
+                let earlier: Option<(u16, String, i64, Option<String>)> = conn
                     .query_row(
-                        "SELECT status_code, body FROM idempotency_keys WHERE library_id = ?1 AND key = ?2",
+                        "SELECT status_code, body, request_id, to_status FROM idempotency_keys
+                         WHERE library_id = ?1 AND key = ?2",
                         params![library_id, key],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                     )
                     .optional()?;
-                if let Some((status, body)) = earlier {
+                if let Some((status, body, request_id, to)) = earlier {
+                    if request_id != id || to.as_deref().is_some_and(|to| to != change.status.as_str()) {
+                        return Err(ApiError::invalid(
+                            "this Idempotency-Key was used for another change: use a new key for each change",
+                        ));
+                    }
                     return Ok((status, body));
                 }
             }
@@ -182,9 +188,18 @@ pub async fn change_status(
             };
             if let Some(key) = &key {
                 conn.execute(
-                    "INSERT INTO idempotency_keys (library_id, key, request_id, status_code, body, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![library_id, key, id, status, body, to_secs(chrono::Utc::now())],
+                    "INSERT INTO idempotency_keys
+                         (library_id, key, request_id, to_status, status_code, body, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        library_id,
+                        key,
+                        id,
+                        change.status.as_str(),
+                        status,
+                        body,
+                        to_secs(chrono::Utc::now())
+                    ],
                 )?;
             }
             Ok((status, body))

@@ -310,6 +310,26 @@ pub fn grant_is_valid(
     )?)
 }
 
+/// Charges `bytes` sent again under a grant, if the grant is live and has
+/// sent less than `cap` bytes in all with them. Returns whether it may send.
+pub fn charge_grant(
+    conn: &Connection,
+    id: i64,
+    token_hash: &str,
+    bytes: u64,
+    cap: u64,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+    Ok(conn.execute(
+        "UPDATE download_grants SET bytes_served = bytes_served + ?3
+         WHERE token_hash = ?1 AND attachment_id = ?2 AND expires_at > ?5
+           AND bytes_served + ?3 <= ?4",
+        params![token_hash, id, bytes, cap, to_secs(now)],
+    )? == 1)
+}
+
 /// Marks an attachment withdrawn by its lender; its file goes at the next purge.
 pub fn withdraw(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool, ApiError> {
     let changed = conn.execute(

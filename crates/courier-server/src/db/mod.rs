@@ -28,6 +28,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("schema.sql")),
         M::up(include_str!("notices.sql")),
+        M::up(include_str!("grants_and_keys.sql")),
     ])
 }
 

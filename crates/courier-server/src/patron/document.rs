@@ -138,11 +138,13 @@ pub async fn landing(
     let wants_file = query.grant.is_some() || headers.contains_key(RANGE);
     let grant = query.grant.or_else(|| grant_cookie(&headers));
     if let (Some(grant), true) = (grant, wants_file) {
-        return match delivery::grant_is_valid(&state, attachment.id, &grant).await {
-            Ok(true) => delivery::granted(&state, &attachment, &method, &headers)
-                .await
-                .unwrap_or_else(|e| e.into_response()),
-            Ok(false) => render(&attachment, &request, None, StatusCode::OK),
+        return match delivery::granted(&state, &attachment, &grant, &method, &headers).await {
+            Ok(response) => response,
+            // An expired or spent grant: show the page, from which a new
+            // (counted) download can start.
+            Err(e) if e.status == StatusCode::GONE => {
+                render(&attachment, &request, None, StatusCode::OK)
+            }
             Err(e) => e.into_response(),
         };
     }
