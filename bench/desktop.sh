@@ -9,7 +9,13 @@ work=$(mktemp -d)
 display=":$((110 + RANDOM % 9))"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
-trap 'kill "$xvfb" 2>/dev/null || true; rm -rf "$work"' EXIT
+cleanup() {
+  kill "$xvfb" 2>/dev/null || true
+  # The desktop portal may leave its FUSE folder mounted in the home.
+  umount -l "$work/home/.cache/doc" 2>/dev/null || true
+  rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
 sleep 1
 mkdir -p "$work/home"
 DISPLAY=$display HOME="$work/home" APP=$app dbus-run-session -- bash -c '
