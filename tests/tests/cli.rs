@@ -176,3 +176,40 @@ fn a_password_on_the_command_line_is_not_accepted() {
         "clap names the unknown flag: {text}"
     );
 }
+
+#[test]
+fn a_missing_document_key_stops_the_start_when_links_depend_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(run(&["demo", "--data-dir", data], "").0);
+    std::fs::remove_file(dir.path().join("document.key")).unwrap();
+
+    let (ok, text) = run(&["--data-dir", data, "--listen", "127.0.0.1:0"], "");
+    assert!(!ok, "the server refuses to start");
+    assert!(text.contains("document.key is missing"), "{text}");
+    assert!(
+        !dir.path().join("document.key").exists(),
+        "no new key was made"
+    );
+}
+
+#[test]
+fn add_library_checks_the_ill_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (ok, text) = run(
+        &[
+            "add-library",
+            "--data-dir",
+            data,
+            "--symbol",
+            "BAD",
+            "--name",
+            "Bad",
+            "--ill-email",
+            "x@example.org\r\nBcc: y@example.org",
+        ],
+        "",
+    );
+    assert!(!ok && text.contains("not an e-mail address"), "{text}");
+}

@@ -523,6 +523,19 @@ async fn upload_limits_are_chosen_within_their_ranges() {
         "the title by default"
     );
 
+    let long = "d".repeat(501);
+    let r = server
+        .upload(
+            &lender,
+            4,
+            "a.pdf",
+            scan("c03-29.pdf"),
+            &[("description", &long)],
+        )
+        .await;
+    let message = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    assert!(message.contains("longer than 500"), "{message}");
+
     for (field, value) in [
         ("max_downloads", "6"),
         ("max_downloads", "0"),

@@ -93,9 +93,15 @@ async fn a_document_renamed_into_place_without_its_record_is_removed_at_start() 
     // What a crash between the rename and the database commit leaves.
     let stray = server.data_dir().join("documents").join("left-by-a-crash");
     std::fs::write(&stray, b"%PDF-1.7 half").unwrap();
+    // What is not Courier's stays: a volume's lost+found, a hidden file.
+    let volume = server.data_dir().join("documents").join("lost+found");
+    std::fs::create_dir(&volume).unwrap();
+    let hidden = server.data_dir().join("documents").join(".keep");
+    std::fs::write(&hidden, b"").unwrap();
 
     server.launch().await;
     assert!(!stray.exists());
+    assert!(volume.is_dir() && hidden.exists());
     let lender = server.sign_in("lender").await;
     let list = body(server.get(&lender, "/api/v1/requests/1/attachments").await).await;
     assert_eq!(list.as_array().unwrap().len(), 1, "recorded documents stay");

@@ -33,7 +33,10 @@ impl Documents {
         std::fs::create_dir_all(&documents.incoming)?;
 
         for entry in std::fs::read_dir(&documents.incoming)? {
-            std::fs::remove_file(entry?.path())?;
+            let entry = entry?;
+            if entry.file_type()?.is_file() {
+                std::fs::remove_file(entry.path())?;
+            }
         }
         Ok(documents)
     }
@@ -50,7 +53,7 @@ impl Documents {
         let file = File::create(&path).await?;
         Ok(Incoming {
             file,
-            path,
+            temp: TempFile(path),
             storage_name,
             hasher: Sha256::new(),
             size: 0,
@@ -60,7 +63,7 @@ impl Documents {
 
     /// Moves a checked upload into place and makes the move durable.
     pub async fn commit(&self, upload: &Received) -> Result<(), ApiError> {
-        tokio::fs::rename(&upload.path, self.path(&upload.storage_name)).await?;
+        tokio::fs::rename(&upload.temp.0, self.path(&upload.storage_name)).await?;
         let dir = self.stored.clone();
         tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
             .await
@@ -86,6 +89,11 @@ impl Documents {
         for entry in std::fs::read_dir(&self.stored)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
+            // Folders and hidden files (a volume's lost+found, a .keep) are
+            // not Courier's: storage names are URL-safe Base64.
+            if !entry.file_type()?.is_file() || name.starts_with('.') {
+                continue;
+            }
             if !known.contains(&name) {
                 std::fs::remove_file(entry.path())?;
                 removed += 1;
@@ -95,10 +103,21 @@ impl Documents {
     }
 }
 
+/// A file in the incoming folder, removed when dropped: an upload given up
+/// for any reason, a client gone mid-way included, leaves nothing behind.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        // After the rename into place there is nothing left to remove.
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// An upload being received.
 pub struct Incoming {
     file: File,
-    path: PathBuf,
+    temp: TempFile,
     storage_name: String,
     hasher: Sha256,
     size: u64,
@@ -127,7 +146,7 @@ impl Incoming {
 
     /// Removes the partial file.
     pub async fn discard(&mut self) {
-        let _ = tokio::fs::remove_file(&self.path).await;
+        let _ = tokio::fs::remove_file(&self.temp.0).await;
     }
 
     /// Flushes the file to disk and judges its content.
@@ -137,7 +156,7 @@ impl Incoming {
             self.file.flush().await?;
             self.file.sync_all().await?;
             let file_type = FileType::sniff(&self.head).ok_or_else(ApiError::unsupported_type)?;
-            let path = self.path.clone();
+            let path = self.temp.0.clone();
             // Judging a file takes memory in proportion to what it has to
             // parse: a few at a time keep the server's memory bounded.
             let permit = CHECKS.acquire().await.map_err(ApiError::internal)?;
@@ -153,7 +172,7 @@ impl Incoming {
 
         match checked {
             Ok((file_type, pages)) => Ok(Received {
-                path: self.path,
+                temp: self.temp,
                 storage_name: self.storage_name,
                 sha256: hex::encode(self.hasher.finalize()),
                 size: self.size,
@@ -170,7 +189,7 @@ impl Incoming {
 
 /// A complete upload that passed every check, still under its temporary name.
 pub struct Received {
-    path: PathBuf,
+    temp: TempFile,
     pub storage_name: String,
     pub sha256: String,
     pub size: u64,
@@ -181,7 +200,7 @@ pub struct Received {
 impl Received {
     /// Removes the file when its record could not be written.
     pub async fn discard(&self, documents: &Documents) {
-        let _ = tokio::fs::remove_file(&self.path).await;
+        let _ = tokio::fs::remove_file(&self.temp.0).await;
         let _ = documents.remove(&self.storage_name);
     }
 }

@@ -55,11 +55,15 @@ impl AppState {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let store = Store::open(&dir.join("courier.db"))
             .with_context(|| format!("cannot open the database in {}", dir.display()))?;
-        let documents = Documents::open(dir)?;
+        let documents = Documents::open(dir).with_context(|| {
+            format!("cannot prepare the documents folders in {}", dir.display())
+        })?;
         let known = store
             .write_blocking(db::attachments::storage_names)
             .map_err(|e| anyhow::anyhow!(e.message))?;
-        let orphans = documents.remove_orphans(&known)?;
+        let orphans = documents
+            .remove_orphans(&known)
+            .with_context(|| format!("cannot tidy the documents folder in {}", dir.display()))?;
         if orphans > 0 {
             tracing::warn!(
                 orphans,
@@ -67,10 +71,24 @@ impl AppState {
             );
         }
 
+        // Every document link derives from the key: a new key would break
+        // the links already sent, so a missing one stops the start.
+        let key_path = dir.join("document.key");
+        if !key_path.exists() && !known.is_empty() {
+            anyhow::bail!(
+                "{} is missing, but {} documents' links depend on it: restore it from a backup \
+                 of this data folder",
+                key_path.display(),
+                known.len()
+            );
+        }
+        let key = DocumentKey::load_or_create(&key_path)
+            .with_context(|| format!("cannot read or create {}", key_path.display()))?;
+
         Ok(AppState {
             store,
             documents,
-            key: DocumentKey::load_or_create(&dir.join("document.key"))?,
+            key,
             public_url: config.public_url().into(),
             session_ttl: chrono::Duration::try_seconds(config.session_ttl_seconds as i64)
                 .context("session-ttl-seconds is out of range")?,

@@ -92,6 +92,26 @@ pub async fn upload(
             return Err(e);
         }
     };
+    // Once the file is whole and checked, storing it runs to its end even
+    // if the client goes away, so that no file is left without its record.
+    let stored = tokio::spawn(store_upload(state, id, staff.member, form));
+    let attachment = stored.await.map_err(ApiError::internal)??;
+
+    tracing::debug!(
+        attachment_id = attachment.id,
+        size = attachment.size,
+        "attachment stored"
+    );
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// Moves a checked upload into place and records it, or leaves nothing.
+async fn store_upload(
+    state: AppState,
+    id: i64,
+    member: crate::db::libraries::StaffMember,
+    form: UploadFields,
+) -> Result<Attachment, ApiError> {
     let UploadFields {
         file,
         filename,
@@ -99,16 +119,12 @@ pub async fn upload(
         max_downloads,
         expires_in,
     } = form;
-
-    let store = state.store.clone();
-    let key = state.key.clone();
-    let public_url = state.public_url.clone();
     let documents = state.documents.clone();
     if let Err(e) = documents.commit(&file).await {
         file.discard(&documents).await;
         return Err(e);
     }
-    let member = staff.member;
+
     let new = NewAttachment {
         filename,
         description,
@@ -121,19 +137,21 @@ pub async fn upload(
         expires_in,
         uploaded_by: member.username.clone(),
     };
-    let recorded = store
+    let (key, public_url) = (state.key.clone(), state.public_url.clone());
+    let recorded = state
+        .store
         .write(move |conn| {
             let request = requests::get(conn, id)?;
             check_can_upload(&request, &member)?;
-            let description = if new.description.is_empty() {
-                request.title.clone()
-            } else {
-                new.description.clone()
+            let description = match new.description.is_empty() {
+                true => request.title.clone(),
+                false => new.description.clone(),
             };
             let attachment_id =
                 attachments::insert(conn, id, &NewAttachment { description, ..new }, &key)?;
+            let stored = attachments::get(conn, attachment_id)?;
             Ok(attachments::shape(
-                &attachments::get(conn, attachment_id)?,
+                &stored,
                 &request,
                 &key,
                 &public_url,
@@ -141,21 +159,10 @@ pub async fn upload(
             ))
         })
         .await;
-
-    match recorded {
-        Ok(attachment) => {
-            tracing::debug!(
-                attachment_id = attachment.id,
-                size = attachment.size,
-                "attachment stored"
-            );
-            Ok((StatusCode::CREATED, Json(attachment)))
-        }
-        Err(e) => {
-            file.discard(&documents).await;
-            Err(e)
-        }
+    if recorded.is_err() {
+        file.discard(&documents).await;
     }
+    recorded
 }
 
 /// Refuses an upload whose body has not been read: a small body is read
@@ -291,14 +298,24 @@ fn multipart_error(e: MultipartError) -> ApiError {
     }
 }
 
-async fn text(field: Field<'_>, max_chars: usize) -> Result<String, ApiError> {
+async fn text(mut field: Field<'_>, max_chars: usize) -> Result<String, ApiError> {
     let name = field.name().unwrap_or_default().to_owned();
-    let value = field.text().await.map_err(multipart_error)?;
+    let too_long = || ApiError::invalid(format!("{name} is longer than {max_chars} characters"));
+
+    // Read no more than the longest text could take, four bytes a character.
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > max_chars * 4 {
+            return Err(too_long());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let value = String::from_utf8(bytes)
+        .map_err(|_| ApiError::invalid(format!("{name} is not UTF-8 text")))?;
+
     let value = value.trim();
     if value.chars().count() > max_chars {
-        return Err(ApiError::invalid(format!(
-            "{name} is longer than {max_chars} characters"
-        )));
+        return Err(too_long());
     }
     if value.chars().any(char::is_control) {
         return Err(ApiError::invalid(format!(

@@ -12,7 +12,7 @@ mod sessions;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -103,12 +103,17 @@ impl From<JsonRejection> for ApiError {
                 "unsupported_type",
                 "send the body as application/json",
             ),
-            JsonRejection::BytesRejection(_) => ApiError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "the body is too large",
-            )
-            .closing(),
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "the body is too large",
+                )
+                .closing()
+            }
+            JsonRejection::BytesRejection(_) => {
+                ApiError::bad_request("the body could not be read whole").closing()
+            }
             other => ApiError::bad_request(other.body_text()),
         }
     }

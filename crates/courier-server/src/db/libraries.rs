@@ -104,6 +104,12 @@ pub fn add_library(conn: &Connection, new: &NewLibrary<'_>) -> Result<i64, ApiEr
         ));
     }
     let zone = parse_time_zone(new.time_zone)?;
+    let email = new.ill_email.trim();
+    if !email.is_empty() && email.parse::<lettre::Address>().is_err() {
+        return Err(ApiError::invalid(format!(
+            "{email:?} is not an e-mail address"
+        )));
+    }
     if by_symbol(conn, &symbol)?.is_some() {
         return Err(ApiError::invalid(format!(
             "a library with the symbol {symbol} exists already"
@@ -183,7 +189,12 @@ pub fn add_staff(
     password_hash: &str,
 ) -> Result<i64, ApiError> {
     let username = username.trim();
-    if username.is_empty() || username.len() > 64 || username.chars().any(char::is_whitespace) {
+    if username.is_empty()
+        || username.len() > 64
+        || username
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(ApiError::invalid(
             "a user name is 1 to 64 characters without spaces",
         ));
