@@ -343,10 +343,33 @@ async fn limit<T>(
 
 /// A file name as uploaded, without folders or control characters.
 fn clean_filename(name: &str) -> String {
+    const LONGEST: usize = 255;
+    // Direction marks and overrides can make "gpj.exe" read as "exe.jpg".
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
-    cleaned.chars().take(255).collect()
+    let cleaned: String = base.chars().filter(|c| !hidden(*c)).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.');
+    if cleaned.chars().count() <= LONGEST {
+        return cleaned.to_owned();
+    }
+    // Too long: shorten the stem and keep the extension.
+    match cleaned
+        .rsplit_once('.')
+        .filter(|(_, ext)| (1..=10).contains(&ext.chars().count()))
+    {
+        Some((stem, ext)) => {
+            let stem: String = stem
+                .chars()
+                .take(LONGEST - 1 - ext.chars().count())
+                .collect();
+            format!("{stem}.{ext}")
+        }
+        None => cleaned.chars().take(LONGEST).collect(),
+    }
 }
 
 fn extension(file: &Received) -> &'static str {
@@ -489,5 +512,9 @@ mod tests {
         assert_eq!(clean_filename("a\r\nb.pdf"), "ab.pdf");
         assert_eq!(clean_filename(".hidden.pdf"), "hidden.pdf");
         assert_eq!(clean_filename(&"x".repeat(300)).len(), 255);
+        assert_eq!(clean_filename("\u{202E}fdp.exe"), "fdp.exe");
+        let long = clean_filename(&format!("{}.pdf", "y".repeat(300)));
+        assert_eq!(long.chars().count(), 255);
+        assert!(long.ends_with("y.pdf"), "{long}");
     }
 }
