@@ -139,7 +139,8 @@ pub fn insert(
 
 pub fn get(conn: &Connection, id: i64) -> Result<StoredAttachment, ApiError> {
     let sql = format!("SELECT {COLUMNS} FROM attachments WHERE id = ?1");
-    conn.query_row(&sql, [id], from_row)
+    conn.prepare_cached(&sql)?
+        .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| ApiError::not_found("attachment"))
 }
@@ -150,7 +151,10 @@ pub fn by_token_hash(
     token_hash: &str,
 ) -> Result<Option<StoredAttachment>, ApiError> {
     let sql = format!("SELECT {COLUMNS} FROM attachments WHERE token_hash = ?1");
-    Ok(conn.query_row(&sql, [token_hash], from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([token_hash], from_row)
+        .optional()?)
 }
 
 /// Every attachment of `request_id`, oldest first.

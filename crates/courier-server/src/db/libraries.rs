@@ -139,7 +139,8 @@ pub fn by_symbol(conn: &Connection, symbol: &str) -> Result<Option<Library>, Api
 
 pub fn by_id(conn: &Connection, id: i64) -> Result<Library, ApiError> {
     let sql = format!("SELECT {LIBRARY_COLUMNS} FROM libraries l WHERE l.id = ?1");
-    conn.query_row(&sql, [id], |row| library_from_row(row, 0))
+    conn.prepare_cached(&sql)?
+        .query_row([id], |row| library_from_row(row, 0))
         .optional()?
         .ok_or_else(|| ApiError::not_found("library"))
 }
@@ -233,7 +234,8 @@ pub fn staff_by_id(conn: &Connection, staff_id: i64) -> Result<StaffMember, ApiE
         "SELECT s.id, s.username, {LIBRARY_COLUMNS} FROM staff s
          JOIN libraries l ON l.id = s.library_id WHERE s.id = ?1"
     );
-    conn.query_row(&sql, [staff_id], staff_from_row)
+    conn.prepare_cached(&sql)?
+        .query_row([staff_id], staff_from_row)
         .optional()?
         .ok_or_else(|| ApiError::not_found("staff member"))
 }
@@ -273,7 +275,8 @@ pub fn session_staff(
          WHERE t.token_hash = ?1 AND t.expires_at > ?2"
     );
     Ok(conn
-        .query_row(&sql, params![token_hash, to_secs(now)], staff_from_row)
+        .prepare_cached(&sql)?
+        .query_row(params![token_hash, to_secs(now)], staff_from_row)
         .optional()?)
 }
 

@@ -89,7 +89,8 @@ fn from_row(conn: &Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<Requ
 /// The request with `id`, whoever may see it.
 pub fn get(conn: &Connection, id: i64) -> Result<Request, ApiError> {
     let sql = format!("SELECT {COLUMNS} FROM requests r WHERE r.id = ?1");
-    conn.query_row(&sql, [id], |row| from_row(conn, row))
+    conn.prepare_cached(&sql)?
+        .query_row([id], |row| from_row(conn, row))
         .optional()?
         .ok_or_else(|| ApiError::not_found("request"))
 }
