@@ -59,7 +59,13 @@ pub struct ListQuery {
     pub statuses: Vec<Status>,
     /// Text found in the number, the title or the patron's name.
     pub search: Option<String>,
+    /// At most this many requests, the newest; all when `None`.
+    pub limit: Option<u32>,
 }
+
+/// How many requests a Request Manager list shows: the newest; a search
+/// finds the others.
+pub const LIST_PAGE: u32 = 500;
 
 /// The local SQLite cache of one staff member's view of one server.
 pub struct Cache {
@@ -215,6 +221,9 @@ impl Cache {
             ));
         }
         sql.push_str(" ORDER BY created_at DESC, id DESC");
+        if let Some(limit) = query.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
 
         let conn = self.lock();
         let mut statement = conn.prepare(&sql)?;

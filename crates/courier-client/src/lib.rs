@@ -21,7 +21,7 @@ mod outbox;
 pub mod view;
 
 pub use api::{Created, RequestQuery, StaffApi, Upload};
-pub use cache::{Cache, ListQuery};
+pub use cache::{Cache, ListQuery, LIST_PAGE};
 pub use desk::{ChangeOutcome, Desk, SyncEvent, SyncReport};
 pub use error::ClientError;
 pub use outbox::{OutboxEntry, OutboxState};

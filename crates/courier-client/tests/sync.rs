@@ -123,6 +123,21 @@ async fn the_cache_answers_lists_search_and_details_while_the_server_is_stopped(
         ..Default::default()
     });
     let online_list = online_list.unwrap();
+    let first_two = desk
+        .list(&ListQuery {
+            role: Some(Role::Borrower),
+            limit: Some(2),
+            ..Default::default()
+        })
+        .unwrap();
+    let ids = |rows: &[courier_client::view::RequestRow]| {
+        rows.iter().map(|r| r.request.id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(&first_two),
+        ids(&online_list[..2]),
+        "a limited list is its newest requests"
+    );
     let some = online_list
         .first()
         .expect("the borrower has requests")

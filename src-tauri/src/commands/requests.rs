@@ -30,6 +30,7 @@ pub async fn list_requests(
         role,
         statuses,
         search,
+        limit: Some(courier_client::LIST_PAGE),
     };
     let requests = desk.list(&query).map_err(|e| e.to_string())?;
     Ok(RequestList {
