@@ -57,7 +57,13 @@ pub struct StaffMember {
 const LIBRARY_COLUMNS: &str = "l.id, l.symbol, l.name, l.ill_email, l.time_zone, \
     l.copyright_notice, l.received_with_attachments_notice, l.iso_partner";
 
-fn library_from_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Library> {
+/// The library columns of [`library_from_row`] under another table alias.
+pub(crate) fn library_columns(alias: &str) -> String {
+    LIBRARY_COLUMNS.replace("l.", &format!("{alias}."))
+}
+
+/// A library from the columns of [`LIBRARY_COLUMNS`] starting at `at`.
+pub(crate) fn library_from_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Library> {
     let zone: String = row.get(at + 4)?;
     Ok(Library {
         id: row.get(at)?,

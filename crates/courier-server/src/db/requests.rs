@@ -56,14 +56,23 @@ const COLUMNS: &str = "r.id, r.number, r.kind, r.status, r.title, r.author, r.jo
     r.issue, r.year, r.pages, r.patron_name, r.patron_email, r.lender_id, r.borrower_id, \
     r.created_at, r.updated_at";
 
-fn from_row(conn: &Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
+/// A request's columns and both its libraries', read in one statement.
+fn select() -> String {
+    format!(
+        "SELECT {COLUMNS}, {}, {} FROM requests r
+         JOIN libraries lender ON lender.id = r.lender_id
+         JOIN libraries borrower ON borrower.id = r.borrower_id",
+        libraries::library_columns("lender"),
+        libraries::library_columns("borrower"),
+    )
+}
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
     let kind: String = row.get(2)?;
     let status: String = row.get(3)?;
     let bad = |e: courier_core::status::UnknownWord| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     };
-    let library =
-        |id: i64| libraries::by_id(conn, id).map_err(|_| rusqlite::Error::QueryReturnedNoRows);
 
     Ok(Request {
         id: row.get(0)?,
@@ -79,8 +88,8 @@ fn from_row(conn: &Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<Requ
         pages: row.get(10)?,
         patron_name: row.get(11)?,
         patron_email: row.get(12)?,
-        lender: library(row.get(13)?)?,
-        borrower: library(row.get(14)?)?,
+        lender: libraries::library_from_row(row, 17)?,
+        borrower: libraries::library_from_row(row, 25)?,
         created_at: from_secs(row.get(15)?),
         updated_at: from_secs(row.get(16)?),
     })
@@ -88,9 +97,9 @@ fn from_row(conn: &Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<Requ
 
 /// The request with `id`, whoever may see it.
 pub fn get(conn: &Connection, id: i64) -> Result<Request, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM requests r WHERE r.id = ?1");
+    let sql = format!("{} WHERE r.id = ?1", select());
     conn.prepare_cached(&sql)?
-        .query_row([id], |row| from_row(conn, row))
+        .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| ApiError::not_found("request"))
 }
@@ -102,13 +111,13 @@ pub fn by_number_and_patron_email(
     email: &str,
 ) -> Result<Option<Request>, ApiError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM requests r
-         WHERE r.number = ?1 AND r.patron_email IS NOT NULL AND lower(r.patron_email) = lower(?2)"
+        "{} WHERE r.number = ?1 AND r.patron_email IS NOT NULL
+           AND lower(r.patron_email) = lower(?2)",
+        select()
     );
     Ok(conn
-        .query_row(&sql, params![number.to_string(), email.trim()], |row| {
-            from_row(conn, row)
-        })
+        .prepare_cached(&sql)?
+        .query_row(params![number.to_string(), email.trim()], from_row)
         .optional()?)
 }
 
@@ -294,11 +303,11 @@ pub fn list(
     named.push((":limit", &per_page));
     named.push((":offset", &offset));
     let sql = format!(
-        "SELECT {COLUMNS} FROM requests r WHERE {condition}
-         ORDER BY r.created_at DESC, r.id DESC LIMIT :limit OFFSET :offset"
+        "{} WHERE {condition} ORDER BY r.created_at DESC, r.id DESC LIMIT :limit OFFSET :offset",
+        select()
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(named.as_slice(), |row| from_row(conn, row))?;
+    let rows = stmt.query_map(named.as_slice(), from_row)?;
     let mut summaries = Vec::new();
     for row in rows {
         summaries.push(summary(conn, &row?, library_id)?);
