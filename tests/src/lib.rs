@@ -345,3 +345,35 @@ pub fn crafted_pdf(catalog_extra: &[u8], count: u64) -> Vec<u8> {
     );
     out
 }
+
+/// Starts uploading, as `lender`, a file of `mib` MiB to request 4, one MiB
+/// every `pause`, beginning with `signature`: slow enough for a test to act
+/// while it is under way. The answer comes through the returned task.
+pub fn slow_upload(
+    server: &TestServer,
+    lender: &str,
+    filename: &str,
+    signature: &'static [u8],
+    mib: u32,
+    pause: std::time::Duration,
+) -> tokio::task::JoinHandle<reqwest::Result<Response>> {
+    let chunks = futures::stream::unfold(0u32, move |sent| async move {
+        if sent == mib {
+            return None;
+        }
+        tokio::time::sleep(pause).await;
+        let mut chunk = vec![0u8; 1 << 20];
+        if sent == 0 {
+            chunk[..signature.len()].copy_from_slice(signature);
+        }
+        Some((Ok::<_, std::io::Error>(chunk), sent + 1))
+    });
+    let part = Part::stream(reqwest::Body::wrap_stream(chunks)).file_name(filename.to_owned());
+    let upload = server
+        .client
+        .post(server.url("/api/v1/requests/4/attachments"))
+        .bearer_auth(lender)
+        .multipart(Form::new().part("file", part))
+        .send();
+    tokio::spawn(upload)
+}

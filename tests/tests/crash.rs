@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use courier_e2e::{body, TestServer};
+use courier_e2e::{body, slow_upload, TestServer};
 use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -14,26 +14,14 @@ async fn a_server_killed_mid_upload_leaves_no_attachment_and_no_stray_file() {
         .count();
 
     // Send 64 MiB slowly enough that the kill lands in the middle.
-    let chunks = futures::stream::unfold(0u32, |sent| async move {
-        if sent == 64 {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(40)).await;
-        let mut chunk = vec![0u8; 1 << 20];
-        if sent == 0 {
-            chunk[..8].copy_from_slice(b"%PDF-1.7");
-        }
-        Some((Ok::<_, std::io::Error>(chunk), sent + 1))
-    });
-    let part =
-        reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(chunks)).file_name("big.pdf");
-    let upload = server
-        .client
-        .post(server.url("/api/v1/requests/4/attachments"))
-        .bearer_auth(&lender)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send();
-    let upload = tokio::spawn(upload);
+    let upload = slow_upload(
+        &server,
+        &lender,
+        "big.pdf",
+        b"%PDF-1.7",
+        64,
+        Duration::from_millis(40),
+    );
 
     // Wait until part of the file has reached the disk, then kill.
     let incoming = server.data_dir().join("incoming");

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use courier_e2e::{body, TestServer};
+use courier_e2e::{body, slow_upload, TestServer};
 use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -11,26 +11,15 @@ async fn sigterm_lets_a_running_upload_finish_before_the_server_stops() {
     let lender = server.sign_in("lender").await;
 
     // A 16 MiB PNG sent over about two seconds.
-    let chunks = futures::stream::unfold(0u32, |sent| async move {
-        if sent == 16 {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(120)).await;
-        let mut chunk = vec![0u8; 1 << 20];
-        if sent == 0 {
-            chunk[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
-        }
-        Some((Ok::<_, std::io::Error>(chunk), sent + 1))
-    });
-    let part =
-        reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(chunks)).file_name("slow.png");
-    let upload = server
-        .client
-        .post(server.url("/api/v1/requests/4/attachments"))
-        .bearer_auth(&lender)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send();
-    let upload = tokio::spawn(upload);
+    let signature = b"\x89PNG\r\n\x1a\n";
+    let upload = slow_upload(
+        &server,
+        &lender,
+        "slow.png",
+        signature,
+        16,
+        Duration::from_millis(120),
+    );
     tokio::time::sleep(Duration::from_millis(600)).await;
 
     let mut child = server.child.take().expect("the server runs");
