@@ -43,3 +43,36 @@ async fn sigterm_lets_a_running_upload_finish_before_the_server_stops() {
         .unwrap();
     assert!(status.success(), "the server stopped cleanly: {status:?}");
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = TestServer::start_with(&["--header-timeout-seconds", "1"]).await;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", server.port))
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    assert!(
+        read.is_ok(),
+        "the server closed the connection instead of waiting forever"
+    );
+    assert!(
+        !answer.starts_with(b"HTTP/1.1 200"),
+        "no answer to half a request"
+    );
+
+    let r = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "others are served as before");
+}

@@ -24,10 +24,15 @@ pub struct ServerConfig {
     pub session_ttl_seconds: u64,
     /// The wait before a failed notice's second try; it doubles each time.
     pub notice_retry_seconds: u64,
+    /// How long a client may take to send a request's headers.
+    pub header_timeout_seconds: u64,
 }
 
 /// The default length of a staff sign-in: a working day and then some.
 pub const DEFAULT_SESSION_TTL_SECONDS: u64 = 12 * 60 * 60;
+
+/// The default time a client has to send a request's headers.
+pub const DEFAULT_HEADER_TIMEOUT_SECONDS: u64 = 30;
 
 /// The longest staff sign-in allowed.
 pub const MAX_SESSION_TTL_SECONDS: u64 = 30 * 24 * 60 * 60;
@@ -49,6 +54,7 @@ impl ServerConfig {
             mail_from: None,
             session_ttl_seconds: DEFAULT_SESSION_TTL_SECONDS,
             notice_retry_seconds: DEFAULT_NOTICE_RETRY_SECONDS,
+            header_timeout_seconds: DEFAULT_HEADER_TIMEOUT_SECONDS,
         }
     }
 
@@ -63,6 +69,9 @@ impl ServerConfig {
             anyhow::bail!(
                 "notice-retry-seconds must be from 1 to {MAX_NOTICE_RETRY_SECONDS} (a day)"
             );
+        }
+        if !(1..=600).contains(&self.header_timeout_seconds) {
+            anyhow::bail!("header-timeout-seconds must be from 1 to 600");
         }
         if let Some(url) = &self.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -104,6 +113,7 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     pub session_ttl_seconds: Option<u64>,
     pub notice_retry_seconds: Option<u64>,
+    pub header_timeout_seconds: Option<u64>,
 }
 
 impl FileConfig {

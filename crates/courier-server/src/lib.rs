@@ -15,6 +15,7 @@ pub mod limiter;
 pub mod notices;
 pub mod patron;
 pub mod purge;
+pub mod serve;
 pub mod tokens;
 
 use std::net::SocketAddr;
@@ -160,7 +161,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         ..config
     };
     let state = AppState::open(&config)?;
-    let (stop, mut stopped) = watch::channel(false);
+    let (stop, stopped) = watch::channel(false);
 
     let mailer = notices::Mailer::new(
         config.smtp_url.as_deref(),
@@ -175,18 +176,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         state.notice_wake.clone(),
         stopped.clone(),
     );
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
-        };
-        if let Err(e) = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            tracing::error!(error = %e, "server stopped");
-        }
-    });
+    let header_timeout = std::time::Duration::from_secs(config.header_timeout_seconds);
+    let task = tokio::spawn(serve::run(listener, app(state), header_timeout, stopped));
 
     tracing::info!(%addr, "listening");
     Ok(RunningServer { addr, stop, task })

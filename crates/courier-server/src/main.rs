@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use courier_server::config::{
-    FileConfig, DEFAULT_NOTICE_RETRY_SECONDS, DEFAULT_SESSION_TTL_SECONDS,
+    FileConfig, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_NOTICE_RETRY_SECONDS,
+    DEFAULT_SESSION_TTL_SECONDS,
 };
 use courier_server::db::libraries::{self, NewLibrary};
 use courier_server::db::Store;
@@ -45,6 +46,9 @@ struct Cli {
     /// The first wait before a failed notice is tried again, in seconds; it doubles each try [default: 30].
     #[arg(long, env = "COURIER_NOTICE_RETRY_SECONDS", global = true)]
     notice_retry_seconds: Option<u64>,
+    /// How long a client may take to send a request's headers, in seconds [default: 30].
+    #[arg(long, env = "COURIER_HEADER_TIMEOUT_SECONDS", global = true)]
+    header_timeout_seconds: Option<u64>,
     /// Log lines as `text` or `json`.
     #[arg(
         long,
@@ -182,6 +186,10 @@ fn resolve(cli: &Cli) -> anyhow::Result<ServerConfig> {
             .notice_retry_seconds
             .or(file.notice_retry_seconds)
             .unwrap_or(DEFAULT_NOTICE_RETRY_SECONDS),
+        header_timeout_seconds: cli
+            .header_timeout_seconds
+            .or(file.header_timeout_seconds)
+            .unwrap_or(DEFAULT_HEADER_TIMEOUT_SECONDS),
     })
 }
 
