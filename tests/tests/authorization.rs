@@ -137,29 +137,11 @@ async fn lender_only_and_borrower_only_actions_are_enforced() {
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
 
     // Only the lender ships; only the borrower receives and cancels.
-    let r = server
-        .post_json(
-            &borrower,
-            "/api/v1/requests/4/status",
-            json!({"status": "shipped"}),
-        )
-        .await;
+    let r = server.try_move(&borrower, 4, "shipped").await;
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
-    let r = server
-        .post_json(
-            &lender,
-            "/api/v1/requests/1/status",
-            json!({"status": "received"}),
-        )
-        .await;
+    let r = server.try_move(&lender, 1, "received").await;
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
-    let r = server
-        .post_json(
-            &lender,
-            "/api/v1/requests/5/status",
-            json!({"status": "cancelled"}),
-        )
-        .await;
+    let r = server.try_move(&lender, 5, "cancelled").await;
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
 
     // Both sides read the request and its attachments, and both may download.

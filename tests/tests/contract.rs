@@ -318,23 +318,11 @@ async fn status_moves_follow_the_table() {
     let id = server.new_request(&borrower, "copy").await;
 
     server.move_to(&lender, id, "will_supply").await;
-    let r = server
-        .post_json(
-            &borrower,
-            &format!("/api/v1/requests/{id}/status"),
-            json!({"status": "shipped"}),
-        )
-        .await;
+    let r = server.try_move(&borrower, id, "shipped").await;
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
     server.move_to(&lender, id, "shipped").await;
 
-    let r = server
-        .post_json(
-            &lender,
-            &format!("/api/v1/requests/{id}/status"),
-            json!({"status": "pending"}),
-        )
-        .await;
+    let r = server.try_move(&lender, id, "pending").await;
     let message = assert_error(r, StatusCode::CONFLICT, "status_refused").await;
     assert!(
         message.contains("shipped"),
@@ -342,23 +330,11 @@ async fn status_moves_follow_the_table() {
     );
 
     server.move_to(&borrower, id, "received").await;
-    let r = server
-        .post_json(
-            &borrower,
-            &format!("/api/v1/requests/{id}/status"),
-            json!({"status": "returned"}),
-        )
-        .await;
+    let r = server.try_move(&borrower, id, "returned").await;
     assert_error(r, StatusCode::CONFLICT, "status_refused").await;
     server.move_to(&borrower, id, "completed").await;
 
-    let r = server
-        .post_json(
-            &borrower,
-            &format!("/api/v1/requests/{id}/status"),
-            json!({"status": "flying"}),
-        )
-        .await;
+    let r = server.try_move(&borrower, id, "flying").await;
     assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
     let detail = body(
         server
@@ -383,13 +359,7 @@ async fn lenders_ship_straight_from_pending_and_loans_are_returned() {
 
     let cancelled = server.new_request(&borrower, "copy").await;
     server.move_to(&borrower, cancelled, "cancelled").await;
-    let r = server
-        .post_json(
-            &lender,
-            &format!("/api/v1/requests/{cancelled}/status"),
-            json!({"status": "shipped"}),
-        )
-        .await;
+    let r = server.try_move(&lender, cancelled, "shipped").await;
     assert_error(r, StatusCode::CONFLICT, "status_refused").await;
 }
 
