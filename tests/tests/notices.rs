@@ -40,6 +40,17 @@ async fn set_received_notice(server: &TestServer, borrower: &str, on: bool) {
     assert_eq!(body(r).await["received_with_attachments_notice"], on);
 }
 
+/// Asks Courier to e-mail attachment 1's document URL to the borrowing library.
+async fn send_document_url(server: &TestServer, token: &str) -> reqwest::Response {
+    server
+        .client
+        .post(server.url("/api/v1/attachments/1/notices"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn notices(server: &TestServer, token: &str, request: i64) -> Vec<Value> {
     let list = body(
         server
@@ -177,21 +188,9 @@ async fn the_lender_sends_a_document_url_to_the_borrowing_librarys_ill_address()
     let lender = server.sign_in("lender").await;
     let borrower = server.sign_in("borrower").await;
 
-    let r = server
-        .client
-        .post(server.url("/api/v1/attachments/1/notices"))
-        .bearer_auth(&borrower)
-        .send()
-        .await
-        .unwrap();
+    let r = send_document_url(&server, &borrower).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = server
-        .client
-        .post(server.url("/api/v1/attachments/1/notices"))
-        .bearer_auth(&lender)
-        .send()
-        .await
-        .unwrap();
+    let r = send_document_url(&server, &lender).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(body(r).await["state"], "queued");
 
@@ -228,13 +227,7 @@ async fn the_lender_sends_a_document_url_to_the_borrowing_librarys_ill_address()
         .send()
         .await
         .unwrap();
-    let r = server
-        .client
-        .post(server.url("/api/v1/attachments/1/notices"))
-        .bearer_auth(&lender)
-        .send()
-        .await
-        .unwrap();
+    let r = send_document_url(&server, &lender).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -243,13 +236,7 @@ async fn a_notice_waits_for_a_mail_server_that_is_down_and_is_delivered_once_it_
     let mut smtp = SmtpServer::stopped();
     let server = start_with_mail(&smtp).await;
     let lender = server.sign_in("lender").await;
-    let r = server
-        .client
-        .post(server.url("/api/v1/attachments/1/notices"))
-        .bearer_auth(&lender)
-        .send()
-        .await
-        .unwrap();
+    let r = send_document_url(&server, &lender).await;
     assert_eq!(r.status(), StatusCode::CREATED);
 
     let failing = wait_notices(&server, &lender, 1, |l| {
@@ -352,13 +339,7 @@ async fn long_non_ascii_titles_and_names_make_valid_mail_without_extra_headers()
 async fn without_a_mail_server_notices_are_written_to_the_outbox() {
     let server = TestServer::start().await;
     let lender = server.sign_in("lender").await;
-    let r = server
-        .client
-        .post(server.url("/api/v1/attachments/1/notices"))
-        .bearer_auth(&lender)
-        .send()
-        .await
-        .unwrap();
+    let r = send_document_url(&server, &lender).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     wait_notices(&server, &lender, 1, |l| l[0]["state"] == "sent").await;
 
@@ -384,13 +365,7 @@ async fn a_notice_refused_for_good_is_marked_failed_and_staff_can_retry_it() {
     smtp.run().await;
     let server = start_with_mail(&smtp).await;
     let lender = server.sign_in("lender").await;
-    let r = server
-        .client
-        .post(server.url("/api/v1/attachments/1/notices"))
-        .bearer_auth(&lender)
-        .send()
-        .await
-        .unwrap();
+    let r = send_document_url(&server, &lender).await;
     let id = body(r).await["id"].as_i64().unwrap();
 
     let failed = wait_notices(&server, &lender, 1, |l| l[0]["state"] == "failed").await;

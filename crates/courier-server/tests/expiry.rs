@@ -44,16 +44,13 @@ async fn an_expired_attachment_is_refused_with_the_expiry_date_everywhere() {
         .format("%m/%d/%Y")
         .to_string();
     let expected = format!("Download access expired {date}");
+    let attachments = || async {
+        let url = format!("{base}/api/v1/requests/1/attachments");
+        let r = client.get(url).bearer_auth(token).send().await.unwrap();
+        r.json::<serde_json::Value>().await.unwrap()
+    };
 
-    let list: serde_json::Value = client
-        .get(format!("{base}/api/v1/requests/1/attachments"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = attachments().await;
     assert_eq!(list[0]["access_text"], expected);
     assert_eq!(list[0]["downloadable"], false);
 
@@ -77,15 +74,7 @@ async fn an_expired_attachment_is_refused_with_the_expiry_date_everywhere() {
     assert_eq!(r.status(), 410);
     assert!(r.text().await.unwrap().contains(&expected));
 
-    let list: serde_json::Value = client
-        .get(format!("{base}/api/v1/requests/1/attachments"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = attachments().await;
     assert_eq!(list[0]["downloads_used"], 0, "nothing was counted");
     server.shutdown().await;
 }
